@@ -1,0 +1,96 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "jmap-gateway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "jmap-gateway", targets: ["jmap-gateway"]),
+        .library(name: "JMAPCore", targets: ["JMAPCore"]),
+        .library(name: "DAV", targets: ["DAV"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "GatewayServer", targets: ["GatewayServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // The JMAP protocol (RFC 8620): requests, responses, errors, standard methods. No I/O, no DAV.
+        .target(name: "JMAPCore", swiftSettings: swiftSettings),
+        // A WebDAV/CardDAV/CalDAV client. Knows nothing of JMAP.
+        .target(
+            name: "DAV",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The gateway's storage: uploaded blobs now, the DAV cache later.
+        .target(
+            name: "Store",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // Accounts, authentication and data types: where JMAP meets DAV.
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "JMAPCore", "DAV", "Store",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP face: session, API, upload/download, configuration.
+        .target(
+            name: "GatewayServer",
+            dependencies: [
+                "JMAPCore", "Gateway", "DAV", "Store",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "jmap-gateway",
+            dependencies: [
+                "GatewayServer", "Gateway", "DAV",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "JMAPCoreTests", dependencies: ["JMAPCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DAVTests",
+            dependencies: ["DAV"],
+            resources: [.copy("Recorded")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GatewayServerTests",
+            dependencies: [
+                "GatewayServer", "Gateway", "DAV", "JMAPCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

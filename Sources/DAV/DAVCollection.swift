@@ -1,0 +1,54 @@
+import Foundation
+
+/// An address book or calendar as found on the server.
+public struct DAVCollection: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case addressBook
+        case calendar
+    }
+
+    public var url: URL
+    public var kind: Kind
+    public var displayName: String?
+    public var description: String?
+    public var color: String?
+    public var ctag: String?
+    public var syncToken: String?
+    /// Whether the server lists `DAV:sync-collection` in supported-report-set (RFC 6578 §3.1).
+    public var supportsSyncCollection: Bool
+    /// Privilege names (e.g. `read`, `write`, `bind`, `unbind`, `all`) from current-user-privilege-set.
+    public var privileges: Set<String>
+
+    /// The properties a depth-1 PROPFIND on a home asks for to describe its collections.
+    static let properties: [XMLName] = [
+        .resourceType, .displayName, .getCTag, .syncToken, .supportedReportSet, .currentUserPrivilegeSet,
+        .addressbookDescription, .calendarDescription, .calendarColor,
+    ]
+
+    /// Reads a collection from its PROPFIND response; nil when it is neither address book nor calendar.
+    init?(response: Multistatus.Response, baseURL: URL) {
+        guard let resourceType = response.property(.resourceType),
+            let url = URL(string: response.href, relativeTo: baseURL)?.absoluteURL
+        else { return nil }
+        if resourceType.child(.addressbook) != nil {
+            kind = .addressBook
+            description = response.property(.addressbookDescription)?.trimmedText
+        } else if resourceType.child(.calendar) != nil {
+            kind = .calendar
+            description = response.property(.calendarDescription)?.trimmedText
+        } else {
+            return nil
+        }
+        self.url = url
+        displayName = response.property(.displayName)?.trimmedText
+        color = response.property(.calendarColor)?.trimmedText
+        ctag = response.property(.getCTag)?.trimmedText
+        syncToken = response.property(.syncToken)?.trimmedText
+        supportsSyncCollection =
+            response.property(.supportedReportSet)?.descendants(.dav("sync-collection")).isEmpty == false
+        privileges = Set(
+            response.property(.currentUserPrivilegeSet)?.descendants(.dav("privilege")).flatMap {
+                $0.children.map(\.name.name)
+            } ?? [])
+    }
+}

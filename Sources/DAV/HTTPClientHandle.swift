@@ -1,0 +1,33 @@
+import Foundation
+import NIOCore
+import AsyncHTTPClient
+
+
+/// Owns the pooled HTTP client the gateway uses for every DAV request, so there is one place
+/// that shuts it down.
+public final class HTTPClientHandle: Sendable {
+    public let client: HTTPClient
+
+    public init(configuration: DAVClientConfiguration) {
+        self.client = configuration.makeHTTPClient()
+    }
+
+    public func shutdown() async throws {
+        try await client.shutdown()
+    }
+}
+
+extension HTTPClientHandle {
+    /// Whether the server answers at all (any HTTP status counts), without credentials.
+    public func probe(_ url: URL, timeout: Duration) async -> Result<Int, DAVError> {
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .OPTIONS
+        do {
+            let response = try await client.execute(request, timeout: .init(timeout))
+            _ = try? await response.body.collect(upTo: 1 << 20)
+            return .success(Int(response.status.code))
+        } catch {
+            return .failure(.connectionFailed(url: url.absoluteString, reason: String(describing: error)))
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import DAV
+import Foundation
+import Gateway
+import JMAPCore
+import Logging
+
+/// Everything the gateway is configured with (see config.example.toml, which documents every key).
+public struct GatewayConfiguration: Sendable {
+    public struct Server: Sendable {
+        public var host = "127.0.0.1"
+        public var port = 8080
+        /// The URL clients reach the gateway at (behind a proxy it differs from `listen`). Nil: derived
+        /// from the request's Host header.
+        public var publicURL: URL?
+        /// Origins allowed to call the API from a browser; empty disables CORS.
+        public var corsAllowedOrigins: [String] = ["*"]
+    }
+
+    public struct Backend: Sendable {
+        public var url: URL
+        public var carddavURL: URL?
+        public var caldavURL: URL?
+        public var timeout: Duration = .seconds(30)
+        public var tlsVerify = true
+        public var pollInterval: Duration = .seconds(60)
+        public var maxConnections = 8
+        /// How long a successful login is remembered before the DAV server is asked again.
+        public var authCacheTTL: Duration = .seconds(300)
+
+        public var endpoint: BackendEndpoint {
+            var contexts: [DAVDiscovery.Service: URL] = [:]
+            contexts[.carddav] = carddavURL
+            contexts[.caldav] = caldavURL
+            return BackendEndpoint(baseURL: url, contextURLs: contexts)
+        }
+
+        public var davClientConfiguration: DAVClientConfiguration {
+            DAVClientConfiguration(timeout: timeout, tlsVerify: tlsVerify, maxConnectionsPerHost: maxConnections)
+        }
+    }
+
+    public struct Cache: Sendable {
+        public enum Driver: String, Sendable, CaseIterable {
+            case sqlite
+        }
+
+        public var driver = Driver.sqlite
+        /// Directory holding the cache database and uploaded blobs.
+        public var path = "./cache"
+    }
+
+    public struct Log: Sendable {
+        public enum Format: String, Sendable, CaseIterable {
+            case text
+            case json
+        }
+
+        public var level = Logger.Level.info
+        public var format = Format.text
+    }
+
+    public var server = Server()
+    public var backend: Backend
+    public var cache = Cache()
+    public var limits = CoreLimits()
+    public var log = Log()
+
+    public init(backendURL: URL) {
+        self.backend = Backend(url: backendURL)
+    }
+}

@@ -1,0 +1,55 @@
+import DAV
+import Foundation
+import Gateway
+import Hummingbird
+import JMAPCore
+import Logging
+import ServiceLifecycle
+import Store
+
+/// Builds the gateway's HTTP application from a configuration. A library function, so tests run
+/// the same server in-process or on a real socket.
+public enum GatewayApplication {
+    public static func build(
+        configuration: GatewayConfiguration, logger: Logger
+    ) throws -> some ApplicationProtocol {
+        let httpClient = HTTPClientHandle(configuration: configuration.backend.davClientConfiguration)
+        let blobs = BlobStore(directory: URL(filePath: configuration.cache.path).appending(path: "blobs"))
+        let methods = GatewayMethods(limits: configuration.limits, blobs: blobs)
+        let accountCapabilities = methods.accountCapabilities
+        let authenticator = Authenticator(
+            endpoint: configuration.backend.endpoint, httpClient: httpClient,
+            davConfiguration: configuration.backend.davClientConfiguration,
+            ttl: configuration.backend.authCacheTTL, logger: logger,
+            accountCapabilities: { accountCapabilities })
+
+        let router = Router(context: GatewayRequestContext.self)
+        router.add(middleware: LogRequestsMiddleware(.debug))
+        if !configuration.server.corsAllowedOrigins.isEmpty {
+            router.add(middleware: CORSPolicyMiddleware(allowedOrigins: configuration.server.corsAllowedOrigins))
+        }
+        HealthRoutes(backendURL: configuration.backend.url, httpClient: httpClient).register(on: router)
+        JMAPRoutes(configuration: configuration, registry: methods.registry, blobs: blobs)
+            .register(on: router, authentication: AuthenticationMiddleware(authenticator: authenticator))
+
+        return Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(configuration.server.host, port: configuration.server.port),
+                serverName: "jmap-gateway"
+            ),
+            services: [HTTPClientService(handle: httpClient)],
+            logger: logger
+        )
+    }
+}
+
+/// Shuts the DAV connection pool down when the application stops.
+struct HTTPClientService: Service {
+    let handle: HTTPClientHandle
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await handle.shutdown()
+    }
+}
