@@ -76,17 +76,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Finds the real DAV test servers started by scripts/backends.sh. Test-only.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "JMAPCoreTests", dependencies: ["JMAPCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DAVTests",
-            dependencies: ["DAV"],
+            dependencies: ["DAV", "TestSupport"],
             resources: [.copy("Recorded")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [
-                "GatewayServer", "Gateway", "DAV", "JMAPCore",
+                "GatewayServer", "Gateway", "DAV", "JMAPCore", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

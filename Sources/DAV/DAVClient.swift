@@ -30,7 +30,7 @@ public struct DAVClientConfiguration: Sendable {
     public func makeHTTPClient() -> HTTPClient {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(10)),
+            timeout: .init(connect: .init(min(timeout, .seconds(10)))),
             decompression: .enabled(limit: .size(maxResponseSize))
         )
         configuration.connectionPool = .init(

@@ -38,10 +38,14 @@ public struct DAVDiscovery: Sendable {
             for start in candidates {
                 do {
                     if let principal = try await principal(startingAt: start) { return principal }
-                } catch .unauthorized(let url) {
-                    throw .unauthorized(url: url)
                 } catch {
-                    lastError = error
+                    switch error {
+                    case .unauthorized, .connectionFailed, .timeout:
+                        // Another path on the same server will not fix a wrong password or a dead host.
+                        throw error
+                    default:
+                        lastError = error
+                    }
                 }
             }
         }

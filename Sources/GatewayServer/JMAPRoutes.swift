@@ -2,6 +2,7 @@ import Foundation
 import Gateway
 import Hummingbird
 import JMAPCore
+import NIOCore
 import Store
 
 /// The JMAP resources of RFC 8620: session (§2), API (§3), upload (§6.1) and download (§6.2).
@@ -86,7 +87,7 @@ struct JMAPRoutes: Sendable {
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: limits.maxSizeRequest)
-            } catch let error as HTTPError where error.status == .contentTooLarge {
+            } catch is NIOTooManyBytesError {
                 throw ProblemError(.limit("maxSizeRequest", detail: "The request is larger than \(limits.maxSizeRequest) bytes."))
             }
             do {
@@ -119,7 +120,7 @@ struct JMAPRoutes: Sendable {
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: limits.maxSizeUpload)
-            } catch let error as HTTPError where error.status == .contentTooLarge {
+            } catch is NIOTooManyBytesError {
                 throw ProblemError(
                     .limit("maxSizeUpload", status: 413, detail: "The upload is larger than \(limits.maxSizeUpload) bytes."))
             }

@@ -48,11 +48,14 @@ public struct Arguments: Sendable {
         return bool
     }
 
+    /// An `Int` (RFC 8620 §1.3): within ±(2^53 − 1), so that arithmetic on it cannot overflow.
     public mutating func int(_ key: String) throws(MethodError) -> Int? {
         guard let value = present(key) else { return nil }
-        guard let int = value.intValue else { throw wrongType(key, "an integer") }
+        guard let int = value.intValue, Self.safeIntegers.contains(int) else { throw wrongType(key, "an integer") }
         return int
     }
+
+    private static let safeIntegers = -(1 << 53 - 1)...(1 << 53 - 1)
 
     /// An `UnsignedInt` (RFC 8620 §1.3).
     public mutating func unsignedInt(_ key: String) throws(MethodError) -> Int? {

@@ -33,7 +33,7 @@ public struct CoreLimits: Sendable, Hashable {
     }
 
     /// Collations the query helpers implement (RFC 4790 names).
-    public static let collationAlgorithms = ["i;ascii-casemap", "i;ascii-numeric", "i;octet", "i;unicode-casemap"]
+    public static let collationAlgorithms = Collation.allCases.map(\.rawValue)
 
     public var capabilityObject: JSONObject {
         [

@@ -1,0 +1,87 @@
+import Foundation
+
+/// The string collations /query sorts support (RFC 4790 registry names), advertised in the core
+/// capability's `collationAlgorithms` (RFC 8620 §2, §5.5).
+public enum Collation: String, Sendable, Hashable, CaseIterable {
+    /// Octets, with ASCII letters compared case-insensitively.
+    case asciiCasemap = "i;ascii-casemap"
+    /// The leading digits as an unsigned number; no leading digit ranks as infinity (RFC 4790 §9.1).
+    case asciiNumeric = "i;ascii-numeric"
+    /// Plain UTF-8 octets.
+    case octet = "i;octet"
+    /// Titlecased, then NFKD-decomposed (RFC 5051): Unicode-aware and case-insensitive.
+    case unicodeCasemap = "i;unicode-casemap"
+
+    /// Used when a Comparator names none: §5.5 asks for one that is Unicode-aware and case-insensitive.
+    public static let `default` = Collation.unicodeCasemap
+
+    public func compare(_ lhs: String, _ rhs: String) -> ComparisonResult {
+        switch self {
+        case .octet:
+            Self.compare(lhs.utf8, rhs.utf8)
+        case .asciiCasemap:
+            Self.compare(lhs.utf8.lazy.map(Self.asciiUppercased), rhs.utf8.lazy.map(Self.asciiUppercased))
+        case .asciiNumeric:
+            Self.compareNumbers(lhs, rhs)
+        case .unicodeCasemap:
+            Self.compare(Self.unicodeCasemapped(lhs).utf8, Self.unicodeCasemapped(rhs).utf8)
+        }
+    }
+
+    /// Lexicographic comparison of octet strings.
+    private static func compare(_ lhs: some Sequence<UInt8>, _ rhs: some Sequence<UInt8>) -> ComparisonResult {
+        var left = lhs.makeIterator()
+        var right = rhs.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return .orderedSame
+            case (nil, _): return .orderedAscending
+            case (_, nil): return .orderedDescending
+            case (let a?, let b?) where a != b: return ComparisonResult(a, b)
+            default: continue
+            }
+        }
+    }
+
+    private static func asciiUppercased(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) ? byte - 0x20 : byte
+    }
+
+    private static func compareNumbers(_ lhs: String, _ rhs: String) -> ComparisonResult {
+        switch (leadingNumber(lhs), leadingNumber(rhs)) {
+        case (nil, nil): .orderedSame
+        case (nil, _): .orderedDescending
+        case (_, nil): .orderedAscending
+        case (let a?, let b?) where a.count != b.count: ComparisonResult(a.count, b.count)
+        case (let a?, let b?): compare(a, b)
+        }
+    }
+
+    /// The leading decimal digits without leading zeros, so that longer means larger; nil when the string
+    /// does not start with a digit. Arbitrarily long numbers compare correctly.
+    private static func leadingNumber(_ string: String) -> [UInt8]? {
+        let digits = string.utf8.prefix { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        guard !digits.isEmpty else { return nil }
+        return Array(digits.drop { $0 == UInt8(ascii: "0") })
+    }
+
+    private static func unicodeCasemapped(_ string: String) -> String {
+        string.unicodeScalars.map(\.properties.titlecaseMapping).joined().decomposedStringWithCompatibilityMapping
+    }
+}
+
+extension ComparisonResult {
+    /// How `lhs` orders against `rhs`.
+    init<T: Comparable>(_ lhs: T, _ rhs: T) {
+        self = lhs < rhs ? .orderedAscending : lhs > rhs ? .orderedDescending : .orderedSame
+    }
+
+    /// The opposite order, for descending sorts.
+    var reversed: ComparisonResult {
+        switch self {
+        case .orderedAscending: .orderedDescending
+        case .orderedDescending: .orderedAscending
+        case .orderedSame: .orderedSame
+        }
+    }
+}

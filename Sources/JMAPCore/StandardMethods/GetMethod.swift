@@ -1,0 +1,78 @@
+/// The arguments of `Foo/get` (RFC 8620 §5.1), read once here so that data types only look records up.
+public struct GetRequest: Sendable, Hashable {
+    public var accountId: String
+    /// The ids to look up, each once, `#creationId` references resolved; nil asks for every record. Holds
+    /// only valid `Id`s, so a data type never sees a malformed id; the others go to `notFound`.
+    public var ids: [String]?
+    /// The properties to return besides `id`; nil for all.
+    public var properties: Set<String>?
+    /// The ids as requested (resolved, each once), valid or not, to compute `notFound`.
+    private var requestedIds: [String]?
+    private var maxObjectsInGet: Int
+
+    /// Reads the standard arguments, rejecting any property outside `knownProperties` (`id` is always known)
+    /// as §5.1 requires. The caller reads any arguments of its own, then calls `finish()`.
+    public init<Caller>(
+        _ arguments: inout Arguments, context: MethodContext<Caller>, knownProperties: Set<String>
+    ) throws(MethodError) {
+        accountId = try arguments.accountId()
+        maxObjectsInGet = context.limits.maxObjectsInGet
+        if let ids = try arguments.stringArray("ids") {
+            guard ids.count <= maxObjectsInGet else {
+                throw .requestTooLarge("At most \(maxObjectsInGet) ids may be requested at once.")
+            }
+            requestedIds = context.resolvedIds(ids)
+            self.ids = requestedIds?.filter(Id.isValid)
+        }
+        if let properties = try arguments.stringArray("properties") {
+            let unknown = properties.filter { $0 != "id" && !knownProperties.contains($0) }
+            guard unknown.isEmpty else {
+                throw .invalidArguments("Unknown properties: \(unknown.joined(separator: ", ")).")
+            }
+            self.properties = Set(properties)
+        }
+    }
+
+    /// The response for `records`, the records found for `ids` (every record when `ids` is null, which must
+    /// then stay within `maxObjectsInGet`): each projected to `properties`, the missing ids in `notFound`.
+    public func response(state: String, records: [JSONObject]) throws(MethodError) -> GetResponse {
+        if requestedIds == nil, records.count > maxObjectsInGet {
+            throw .requestTooLarge("There are more than \(maxObjectsInGet) records; ask for them by id.")
+        }
+        let found = Set(records.compactMap { $0["id"]?.stringValue })
+        return GetResponse(
+            accountId: accountId, state: state, list: records.map(project),
+            notFound: (requestedIds ?? []).filter { !found.contains($0) }
+        )
+    }
+
+    /// `record` with only the requested properties, and always its `id`.
+    public func project(_ record: JSONObject) -> JSONObject {
+        guard let properties else { return record }
+        return record.filter { $0.key == "id" || properties.contains($0.key) }
+    }
+}
+
+/// The response of `Foo/get` (RFC 8620 §5.1).
+public struct GetResponse: Sendable, Hashable {
+    public var accountId: String
+    public var state: String
+    public var list: [JSONObject]
+    public var notFound: [String]
+
+    public init(accountId: String, state: String, list: [JSONObject], notFound: [String]) {
+        self.accountId = accountId
+        self.state = state
+        self.list = list
+        self.notFound = notFound
+    }
+
+    public var arguments: JSONObject {
+        [
+            "accountId": .string(accountId),
+            "state": .string(state),
+            "list": .array(list.map(JSONValue.object)),
+            "notFound": JSONValue(notFound),
+        ]
+    }
+}

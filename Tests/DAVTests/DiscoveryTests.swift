@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import DAV
+
+/// Discovery (RFC 6764 §6, RFC 5397, RFC 6352 §7.1.1, RFC 4791 §6.2.1) against the real servers.
+@Suite struct DiscoveryTests {
+    /// One pool for the whole suite, alive until the test process exits.
+    static let http = HTTPClientHandle(configuration: DAVClientConfiguration(timeout: .seconds(10)))
+    let backends: TestBackends
+
+    init() throws {
+        backends = try TestBackends.load()
+    }
+
+    func discovery(_ server: TestBackends.Server, _ user: TestBackends.User) throws -> DAVDiscovery {
+        let client = DAVClient(
+            httpClient: Self.http.client, configuration: DAVClientConfiguration(),
+            credentials: .basic(username: user.name, password: user.password))
+        return DAVDiscovery(client: client, baseURL: try backends.url(server))
+    }
+
+    @Test(arguments: TestBackends.Server.allCases)
+    func findsPrincipalHomesAndCollections(server: TestBackends.Server) async throws {
+        let discovery = try discovery(server, TestBackends.alice)
+        let principalURL = try await discovery.currentUserPrincipal()
+        #expect(principalURL.path() == "/alice/")
+        let principal = try await discovery.principal(at: principalURL)
+        #expect(!principal.addressbookHomes.isEmpty)
+        #expect(!principal.calendarHomes.isEmpty)
+        var collections: [DAVCollection] = []
+        for home in Set(principal.addressbookHomes + principal.calendarHomes) {
+            collections += try await discovery.collections(inHome: home)
+        }
+        #expect(collections.contains { $0.url == (try? backends.collection(server, "AB", user: TestBackends.alice)) })
+        #expect(collections.contains { $0.url == (try? backends.collection(server, "CAL", user: TestBackends.alice)) })
+        #expect(collections.allSatisfy { $0.supportsSyncCollection })
+        // One user never sees another's collections.
+        #expect(!collections.contains { $0.url.path.contains("/bob/") })
+    }
+
+    @Test(arguments: TestBackends.Server.allCases)
+    func wrongPasswordIsUnauthorized(server: TestBackends.Server) async throws {
+        let discovery = try discovery(server, .init(name: "alice", password: "wrong"))
+        await #expect {
+            _ = try await discovery.currentUserPrincipal()
+        } throws: { error in
+            if case DAVError.unauthorized = error { return true }
+            return false
+        }
+    }
+
+    /// Radicale answers /.well-known/carddav with a relative 301; the PROPFIND body must survive it.
+    @Test func relativeWellKnownRedirectIsFollowedWithTheBody() async throws {
+        let discovery = try discovery(.radicale, TestBackends.bob)
+        let raw = try await discovery.client.send(
+            "PROPFIND", try backends.url(.radicale).appending(path: ".well-known/carddav"), headers: [("Depth", "0")],
+            body: DAVRequestBody.propfind([.currentUserPrincipal]))
+        #expect([301, 302, 307, 308].contains(raw.status))
+        #expect(try await discovery.currentUserPrincipal().path() == "/bob/")
+    }
+}

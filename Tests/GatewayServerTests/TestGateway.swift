@@ -1,0 +1,78 @@
+import Foundation
+import GatewayServer
+import Hummingbird
+import HummingbirdTesting
+import JMAPCore
+import Logging
+import TestSupport
+
+/// A gateway in front of a real test backend, on a free port, with its own cache directory.
+struct TestGateway {
+    var configuration: GatewayConfiguration
+
+    init(server: TestBackends.Server = .radicale, adjust: (inout GatewayConfiguration) -> Void = { _ in }) throws {
+        let backends = try TestBackends.load()
+        var configuration = GatewayConfiguration(backendURL: try backends.url(server))
+        configuration.server.port = 0
+        configuration.cache.path = FileManager.default.temporaryDirectory
+            .appending(path: "jmap-gateway-tests-\(UUID().uuidString)").path
+        configuration.backend.timeout = .seconds(10)
+        adjust(&configuration)
+        self.configuration = configuration
+    }
+
+    /// Runs `body` against the gateway on a real socket.
+    func run<Value>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        var logger = Logger(label: "jmap-gateway-tests")
+        logger.logLevel = .warning
+        let app = try GatewayApplication.build(configuration: configuration, logger: logger)
+        defer { try? FileManager.default.removeItem(atPath: configuration.cache.path) }
+        return try await app.test(.live, body)
+    }
+}
+
+extension TestBackends.User {
+    var authorization: HTTPFields {
+        [.authorization: "Basic " + Data("\(name):\(password)".utf8).base64EncodedString()]
+    }
+}
+
+extension TestClientProtocol {
+    /// POSTs a JMAP request and returns the status and the decoded body.
+    func jmap(
+        _ body: String, as user: TestBackends.User = TestBackends.alice
+    ) async throws -> (HTTPResponse.Status, JSONObject) {
+        var headers = user.authorization
+        headers[.contentType] = "application/json"
+        return try await execute(uri: "/jmap/api", method: .post, headers: headers, body: ByteBuffer(string: body)) {
+            response in
+            (response.status, try JSONCoding.decode(JSONObject.self, from: Data(buffer: response.body)))
+        }
+    }
+
+    func session(as user: TestBackends.User) async throws -> JSONObject {
+        try await execute(uri: "/jmap/session", method: .get, headers: user.authorization) { response in
+            try JSONCoding.decode(JSONObject.self, from: Data(buffer: response.body))
+        }
+    }
+
+    func accountId(of user: TestBackends.User) async throws -> String {
+        let session = try await session(as: user)
+        guard let accounts = session["accounts"]?.objectValue, accounts.count == 1, let id = accounts.keys.first else {
+            throw TestBackendsError("expected exactly one account in \(user.name)'s session")
+        }
+        return id
+    }
+}
+
+extension JSONObject {
+    /// The method responses of a JMAP response body.
+    var methodResponses: [(name: String, arguments: JSONObject, id: String)] {
+        (self["methodResponses"]?.arrayValue ?? []).compactMap { item in
+            guard let parts = item.arrayValue, parts.count == 3, let name = parts[0].stringValue,
+                let arguments = parts[1].objectValue, let id = parts[2].stringValue
+            else { return nil }
+            return (name, arguments, id)
+        }
+    }
+}
