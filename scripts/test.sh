@@ -17,43 +17,16 @@ cd "$REPO"
 
 export BACKENDS_STATE="${BACKENDS_STATE:-$REPO/.backends}"
 BACKENDS_SH="$REPO/scripts/backends.sh"
-DEB_PACKAGES=(libsqlite3-dev libxml2-dev pkg-config curl nginx-light python3-venv ca-certificates)
-
-section() { printf '\n==== %s ====\n' "$*"; }
-die() { printf 'test.sh: ERROR: %s\n' "$*" >&2; exit 1; }
-
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo "$@"
-  else
-    die "need root (or sudo) to run: $*"
-  fi
-}
+# shellcheck source=scripts/lib.sh
+. "$REPO/scripts/lib.sh"
 
 # ---------------------------------------------------------------------------------------------------------
 section "Toolchain"
-if ! command -v swift >/dev/null 2>&1; then
-  [ -x /opt/swift/usr/bin/swift ] || die "swift not found on PATH nor at /opt/swift/usr/bin/swift"
-  export PATH="/opt/swift/usr/bin:$PATH"
-fi
-echo "swift: $(command -v swift)"
-swift --version 2>&1 | head -n 2
+ensure_swift
 
 # ---------------------------------------------------------------------------------------------------------
 section "Debian packages"
-missing=()
-for p in "${DEB_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "all present: ${DEB_PACKAGES[*]}"
-else
-  echo "installing: ${missing[*]}"
-  if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ]; then
-    as_root apt-get update -qq
-  fi
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+ensure_packages
 
 # ---------------------------------------------------------------------------------------------------------
 section "Test backends (Radicale, Xandikos)"

@@ -65,8 +65,14 @@ public enum Collation: String, Sendable, Hashable, CaseIterable {
         return Array(digits.drop { $0 == UInt8(ascii: "0") })
     }
 
+    /// RFC 5051 takes each character's simple titlecase mapping, one character for one: a full mapping that
+    /// expands (ß to Ss) leaves the character as it is.
     private static func unicodeCasemapped(_ string: String) -> String {
-        string.unicodeScalars.map(\.properties.titlecaseMapping).joined().decomposedStringWithCompatibilityMapping
+        let titlecased = string.unicodeScalars.map { scalar in
+            let mapping = scalar.properties.titlecaseMapping
+            return mapping.unicodeScalars.count == 1 ? mapping : String(scalar)
+        }
+        return titlecased.joined().decomposedStringWithCompatibilityMapping
     }
 }
 
