@@ -44,7 +44,9 @@ import Testing
 
     @Test func implicitSetFailureIsReportedAfterTheCopy() async throws {
         _ = try await harness.store.create(["title": "Archived"], in: "r1")
-        let responses = try await copy(["fromAccountId": "r1", "create": ["c": ["id": "n1"]], "onSuccessDestroyOriginal": true])
+        let responses = try await copy([
+            "fromAccountId": "r1", "create": ["c": ["id": "n1"]], "onSuccessDestroyOriginal": true,
+        ])
         #expect(responses.map(\.name) == ["Note/copy", "error"])
         #expect(responses[0]["created"]?["c"]?["id"] == "n2")
         #expect(responses[1].errorType == "accountReadOnly")
@@ -59,19 +61,21 @@ import Testing
         #expect(response.methodResponses[2]["list"] == [["id": "n2", "title": "Fresh"]])
     }
 
-    @Test(arguments: [
-        (["accountId": "a1"], "invalidArguments"),
-        (["fromAccountId": "zz"], "fromAccountNotFound"),
-        (["fromAccountId": "x1"], "fromAccountNotSupportedByMethod"),
-        (["accountId": "r1"], "accountReadOnly"),
-        (["ifFromInState": "s9"], "stateMismatch"),
-        (["ifInState": "s9"], "stateMismatch"),
-        (["create": ["c": ["title": "no id"]]], "invalidArguments"),
-        (["create": nil], "invalidArguments"),
-    ] as [(JSONObject, String)])
+    @Test(
+        arguments: [
+            (["accountId": "a1"], "invalidArguments"),
+            (["fromAccountId": "zz"], "fromAccountNotFound"),
+            (["fromAccountId": "x1"], "fromAccountNotSupportedByMethod"),
+            (["accountId": "r1"], "accountReadOnly"),
+            (["ifFromInState": "s9"], "stateMismatch"),
+            (["ifInState": "s9"], "stateMismatch"),
+            (["create": ["c": ["title": "no id"]]], "invalidArguments"),
+            (["create": nil], "invalidArguments"),
+        ] as [(JSONObject, String)])
     func rejectedCalls(arguments: JSONObject, errorType: String) async throws {
         try await harness.seed(["a": ["title": "A"]])
-        let responses = try await copy(arguments.merging(["create": ["c": ["id": "n1"]]]) { first, _ in first })
+        let valid: JSONObject = ["create": ["c": ["id": "n1"]]]
+        let responses = try await copy(valid.merging(arguments) { $1 })
         #expect(responses.first?.errorType == errorType)
     }
 }

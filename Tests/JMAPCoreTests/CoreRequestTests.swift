@@ -71,10 +71,7 @@ import Testing
         let ids = try await harness.seed(["a": ["title": "A"], "b": ["title": "B"]])
         let response = try await harness.run([
             ("Note/query", ["accountId": "a1", "sort": [["property": "title", "isAscending": false]]]),
-            ("Note/get", [
-                "accountId": "a1", "properties": ["title"],
-                "#ids": ["resultOf": "c0", "name": "Note/query", "path": "/ids"],
-            ]),
+            ("Note/get", ["accountId": "a1", "properties": ["title"], "#ids": .resultOf("c0", "Note/query", "/ids")]),
         ])
         let list = try #require(response.methodResponses[1]["list"]?.arrayValue)
         #expect(list.map { $0["id"]?.stringValue } == [ids["b"], ids["a"]])
@@ -87,21 +84,22 @@ import Testing
         ])
         let response = try await harness.run([
             ("Note/get", ["accountId": "a1", "ids": nil]),
-            ("Note/get", ["accountId": "a1", "#ids": ["resultOf": "c0", "name": "Note/get", "path": "/list/*/id"]]),
-            ("Core/echo", ["#items": ["resultOf": "c0", "name": "Note/get", "path": "/list/*/checklist"]]),
+            ("Note/get", ["accountId": "a1", "#ids": .resultOf("c0", "Note/get", "/list/*/id")]),
+            ("Core/echo", ["#items": .resultOf("c0", "Note/get", "/list/*/checklist")]),
         ])
         let reread = try #require(response.methodResponses[1]["list"]?.arrayValue)
         #expect(Set(reread.compactMap { $0["id"]?.stringValue }) == Set(ids.values))
         #expect(response.methodResponses[2]["items"] == ["milk", "eggs", "tea"])
     }
 
-    @Test(arguments: [
-        ["resultOf": "c9", "name": "Note/query", "path": "/ids"],
-        ["resultOf": "c0", "name": "Note/get", "path": "/ids"],
-        ["resultOf": "c0", "name": "Note/query", "path": "/nothing/here"],
-        ["resultOf": "c0", "name": "Note/query", "path": "ids"],
-        ["resultOf": "c0", "name": "Note/query"],
-    ] as [JSONValue])
+    @Test(
+        arguments: [
+            .resultOf("c9", "Note/query", "/ids"),  // no such call
+            .resultOf("c0", "Note/get", "/ids"),  // wrong name
+            .resultOf("c0", "Note/query", "/nothing/here"),  // no such path
+            .resultOf("c0", "Note/query", "ids"),  // not a pointer
+            ["resultOf": "c0", "name": "Note/query"],  // no path
+        ] as [JSONValue])
     func unresolvableReferenceIsInvalid_3_7(reference: JSONValue) async throws {
         let response = try await harness.run([
             ("Note/query", ["accountId": "a1"]),
@@ -113,9 +111,7 @@ import Testing
     @Test func argumentInBothFormsIsInvalid_3_7() async throws {
         let response = try await harness.run([
             ("Note/query", ["accountId": "a1"]),
-            ("Note/get", [
-                "accountId": "a1", "ids": [], "#ids": ["resultOf": "c0", "name": "Note/query", "path": "/ids"],
-            ]),
+            ("Note/get", ["accountId": "a1", "ids": [], "#ids": .resultOf("c0", "Note/query", "/ids")]),
         ])
         #expect(response.methodResponses[1].errorType == "invalidArguments")
     }

@@ -33,14 +33,15 @@ import Testing
         #expect(patched["tags"] == ["travel": true, "a/b": true, "c~d": true])
     }
 
-    @Test(arguments: [
-        ["info": ["author": "bob"], "info/source/app": "ios"],
-        ["tags": [:], "tags/x": true],
-        ["checklist/0": "visa"],
-        ["checklist/0/name": "visa"],
-        ["info/missing/app": "ios"],
-        ["title/length": 5],
-    ] as [JSONObject])
+    @Test(
+        arguments: [
+            ["info": ["author": "bob"], "info/source/app": "ios"],
+            ["tags": [:], "tags/x": true],
+            ["checklist/0": "visa"],
+            ["checklist/0/name": "visa"],
+            ["info/missing/app": "ios"],
+            ["title/length": 5],
+        ] as [JSONObject])
     func invalidPatchesAreRejected(paths: JSONObject) {
         #expect {
             try PatchObject(paths).apply(to: note)

@@ -12,8 +12,10 @@ import Testing
         try await harness.seed(Harness.fixture)
         _ = try await harness.call(
             "Note/set",
-            ["accountId": "a1", "create": ["f": ["title": "Fig"]], "update": ["n3": ["title": "Aardvark"]],
-             "destroy": ["n4"]])
+            [
+                "accountId": "a1", "create": ["f": ["title": "Fig"]], "update": ["n3": ["title": "Aardvark"]],
+                "destroy": ["n4"],
+            ])
     }
 
     private func queryChanges(_ arguments: JSONObject) async throws -> Invocation {

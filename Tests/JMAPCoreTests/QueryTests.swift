@@ -21,81 +21,86 @@ import Testing
         #expect(response["total"] == nil, "total only when calculateTotal")
     }
 
-    @Test(arguments: [
-        // food AND NOT priority >= 5
-        (["operator": "AND", "conditions": [["hasTag": "food"], ["operator": "NOT", "conditions": [["minPriority": 5]]]]],
-         ["n1"]),
-        (["operator": "OR", "conditions": [["hasTag": "fun"], ["text": "CHERRY"]]], ["n3", "n4"]),
+    /// Filters and the ids they match.
+    static let filters: [(JSONValue, [String])] = [
+        (and(["hasTag": "food"], not(["minPriority": 5])), ["n1"]),
+        (or(["hasTag": "fun"], ["text": "CHERRY"]), ["n3", "n4"]),
         // NOT: none of the conditions match.
-        (["operator": "NOT", "conditions": [["hasTag": "baking"], ["hasTag": "fun"]]], ["n1", "n3"]),
-        (["operator": "OR", "conditions": [
-            ["operator": "AND", "conditions": [["hasTag": "baking"], ["minPriority": 1]]], ["text": "apple"],
-        ]], ["n1", "n2"]),
+        (not(["hasTag": "baking"], ["hasTag": "fun"]), ["n1", "n3"]),
+        (or(and(["hasTag": "baking"], ["minPriority": 1]), ["text": "apple"]), ["n1", "n2"]),
         // A FilterCondition with several properties needs all of them.
         (["hasTag": "food", "minPriority": 3], ["n2"]),
-        (["operator": "AND", "conditions": []], ["n1", "n2", "n3", "n4", "n5"]),
-        (["operator": "OR", "conditions": []], []),
-    ] as [(JSONValue, JSONValue)])
-    func filtersNest(filter: JSONValue, ids: JSONValue) async throws {
+        (and(), ["n1", "n2", "n3", "n4", "n5"]),
+        (or(), []),
+    ]
+
+    @Test(arguments: filters)
+    func filtersNest(filter: JSONValue, ids: [String]) async throws {
         let response = try await query(["filter": filter])
-        #expect(response["ids"] == ids)
+        #expect(response["ids"] == JSONValue(ids))
     }
 
-    @Test(arguments: [
-        (["colour": "red"], "unsupportedFilter"),
-        (["operator": "AND", "conditions": [["hasTag": "food"], ["colour": "red"]]], "unsupportedFilter"),
-        (["operator": "XOR", "conditions": []], "invalidArguments"),
-        (["operator": "AND"], "invalidArguments"),
-        (["operator": "AND", "conditions": [], "hasTag": "food"], "invalidArguments"),
-        (["minPriority": "high"], "invalidArguments"),
-        ("food", "invalidArguments"),
-    ] as [(JSONValue, String)])
+    @Test(
+        arguments: [
+            (["colour": "red"], "unsupportedFilter"),
+            (and(["hasTag": "food"], ["colour": "red"]), "unsupportedFilter"),
+            (["operator": "XOR", "conditions": []], "invalidArguments"),
+            (["operator": "AND"], "invalidArguments"),
+            (["operator": "AND", "conditions": [], "hasTag": "food"], "invalidArguments"),
+            (["minPriority": "high"], "invalidArguments"),
+            ("food", "invalidArguments"),
+        ] as [(JSONValue, String)])
     func badFiltersAreRejected(filter: JSONValue, errorType: String) async throws {
         let response = try await query(["filter": filter])
         #expect(response.errorType == errorType)
     }
 
-    @Test(arguments: [
-        ([["property": "colour"]], "unsupportedSort"),
-        ([["property": "title", "collation": "i;klingon"]], "unsupportedSort"),
-        ([["isAscending": false]], "invalidArguments"),
-        ([["property": "title", "isAscending": "no"]], "invalidArguments"),
-    ] as [(JSONValue, String)])
+    @Test(
+        arguments: [
+            ([["property": "colour"]], "unsupportedSort"),
+            ([["property": "title", "collation": "i;klingon"]], "unsupportedSort"),
+            ([["isAscending": false]], "invalidArguments"),
+            ([["property": "title", "isAscending": "no"]], "invalidArguments"),
+        ] as [(JSONValue, String)])
     func badSortsAreRejected(sort: JSONValue, errorType: String) async throws {
         let response = try await query(["sort": sort])
         #expect(response.errorType == errorType)
     }
 
-    @Test(arguments: [
-        // The default collation is i;unicode-casemap: case-insensitive, É sorts as E.
-        ([["property": "title"]], ["n1", "n2", "n3", "n4", "n5"]),
-        // i;octet: uppercase before lowercase, É after everything ASCII.
-        ([["property": "title", "collation": "i;octet"]], ["n2", "n3", "n1", "n4", "n5"]),
-        ([["property": "title", "isAscending": false]], ["n5", "n4", "n3", "n2", "n1"]),
-        // Ties on priority (n1 and n3 at 2) go to the next comparator, where the collation decides.
-        ([["property": "priority", "isAscending": false], ["property": "title"]], ["n4", "n2", "n1", "n3", "n5"]),
-        (
-            [["property": "priority", "isAscending": false], ["property": "title", "collation": "i;octet"]],
-            ["n4", "n2", "n3", "n1", "n5"]
-        ),
-    ] as [(JSONValue, JSONValue)])
+    @Test(
+        arguments: [
+            // The default collation is i;unicode-casemap: case-insensitive, É sorts as E.
+            ([["property": "title"]], ["n1", "n2", "n3", "n4", "n5"]),
+            // i;octet: uppercase before lowercase, É after everything ASCII.
+            ([["property": "title", "collation": "i;octet"]], ["n2", "n3", "n1", "n4", "n5"]),
+            ([["property": "title", "isAscending": false]], ["n5", "n4", "n3", "n2", "n1"]),
+            // Ties on priority (n1 and n3 at 2) go to the next comparator, where the collation decides.
+            (
+                [["property": "priority", "isAscending": false], ["property": "title"]], ["n4", "n2", "n1", "n3", "n5"]
+            ),
+            (
+                [["property": "priority", "isAscending": false], ["property": "title", "collation": "i;octet"]],
+                ["n4", "n2", "n3", "n1", "n5"]
+            ),
+        ] as [(JSONValue, JSONValue)])
     func comparatorsApplyInTurn(sort: JSONValue, ids: JSONValue) async throws {
         let response = try await query(["sort": sort])
         #expect(response["ids"] == ids)
     }
 
-    @Test(arguments: [
-        (["position": -2], 3, ["n4", "n5"]),
-        (["position": -10], 0, ["n1", "n2", "n3", "n4", "n5"]),
-        (["position": 3, "limit": 1], 3, ["n4"]),
-        (["position": 7], 7, []),
-        // An anchor overrides position; anchorOffset moves from it, clamped at 0.
-        (["anchor": "n3", "anchorOffset": 1, "limit": 2, "position": 0], 3, ["n4", "n5"]),
-        (["anchor": "n3", "anchorOffset": -1, "limit": 2], 1, ["n2", "n3"]),
-        (["anchor": "n3", "anchorOffset": -5, "limit": 2], 0, ["n1", "n2"]),
-        (["anchor": "n3"], 2, ["n3", "n4", "n5"]),
-        (["anchorOffset": 3, "limit": 1], 0, ["n1"]),
-    ] as [(JSONObject, Int, JSONValue)])
+    @Test(
+        arguments: [
+            (["position": -2], 3, ["n4", "n5"]),
+            (["position": -10], 0, ["n1", "n2", "n3", "n4", "n5"]),
+            (["position": 3, "limit": 1], 3, ["n4"]),
+            (["position": 7], 7, []),
+            // An anchor overrides position; anchorOffset moves from it, clamped at 0.
+            (["anchor": "n3", "anchorOffset": 1, "limit": 2, "position": 0], 3, ["n4", "n5"]),
+            (["anchor": "n3", "anchorOffset": -1, "limit": 2], 1, ["n2", "n3"]),
+            (["anchor": "n3", "anchorOffset": -5, "limit": 2], 0, ["n1", "n2"]),
+            (["anchor": "n3"], 2, ["n3", "n4", "n5"]),
+            (["anchorOffset": 3, "limit": 1], 0, ["n1"]),
+        ] as [(JSONObject, Int, JSONValue)])
     func windowByPositionOrAnchor(window: JSONObject, position: Int, ids: JSONValue) async throws {
         let response = try await query(window.merging(["sort": [["property": "title"]]]) { $1 })
         #expect(response["position"] == .int(position))
@@ -141,4 +146,16 @@ import Testing
         #expect(!filter.matches { $0 == 2 })
         #expect(!filter.matches { _ in true })
     }
+}
+
+private func and(_ conditions: JSONValue...) -> JSONValue {
+    ["operator": "AND", "conditions": .array(conditions)]
+}
+
+private func or(_ conditions: JSONValue...) -> JSONValue {
+    ["operator": "OR", "conditions": .array(conditions)]
+}
+
+private func not(_ conditions: JSONValue...) -> JSONValue {
+    ["operator": "NOT", "conditions": .array(conditions)]
 }

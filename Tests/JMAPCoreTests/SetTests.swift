@@ -20,7 +20,7 @@ import Testing
         }
     }
 
-    @Test func laterCallsReferToCreationIds_5_3() async throws {
+    @Test func laterCallsReferToCreationIds() async throws {
         let response = try await harness.run([
             ("Note/set", ["accountId": "a1", "create": ["k1": ["title": "Draft"]]]),
             ("Note/set", ["accountId": "a1", "update": ["#k1": ["title": "Final"]]]),
@@ -32,7 +32,7 @@ import Testing
         #expect(response.methodResponses[2]["list"] == [["id": id, "title": "Final"]])
     }
 
-    @Test func referencesToCreatesOfTheSameCallResolveAfterTheCreates_5_3() async throws {
+    @Test func referencesToCreatesOfTheSameCallResolveAfterTheCreates() async throws {
         let response = try await harness.call(
             "Note/set",
             ["accountId": "a1", "create": ["k1": ["title": "Temporary"]], "destroy": ["#k1"]])
@@ -40,7 +40,7 @@ import Testing
         #expect(response["notDestroyed"] == .null)
     }
 
-    @Test func ifInStateMustMatch_5_3() async throws {
+    @Test func ifInStateMustMatch() async throws {
         try await harness.seed(["a": ["title": "A"]])
         let stale = try await harness.call("Note/set", ["accountId": "a1", "ifInState": "s0", "destroy": ["n1"]])
         #expect(stale.errorType == "stateMismatch")
@@ -50,14 +50,14 @@ import Testing
         #expect(current["destroyed"] == ["n1"])
     }
 
-    @Test func updatedReportsOnlyWhatThePatchDidNotAskFor_5_3() async throws {
+    @Test func updatedReportsOnlyWhatThePatchDidNotAskFor() async throws {
         try await harness.seed(["a": ["title": "A"], "b": ["title": "B"]])
         let response = try await harness.call(
             "Note/set", ["accountId": "a1", "update": ["n1": ["body": "three more words"], "n2": ["title": "Bee"]]])
         #expect(response["updated"] == ["n1": ["wordCount": 3], "n2": nil])
     }
 
-    @Test func serverSetPropertiesMayOnlyBeRepeated_5_3() async throws {
+    @Test func serverSetPropertiesMayOnlyBeRepeated() async throws {
         try await harness.seed(["a": ["title": "A", "body": "one"]])
         let response = try await harness.call(
             "Note/set", ["accountId": "a1", "update": ["n1": ["wordCount": 42, "title": "Changed"]]])
@@ -69,7 +69,7 @@ import Testing
         #expect(repeated["updated"] == ["n1": nil])
     }
 
-    @Test func invalidRecordsAreRejectedOneByOne_5_3() async throws {
+    @Test func invalidRecordsAreRejectedOneByOne() async throws {
         let response = try await harness.call(
             "Note/set",
             [
@@ -85,7 +85,7 @@ import Testing
         #expect(response["notCreated"]?["serverSet"]?["properties"] == ["id"])
     }
 
-    @Test func unknownIdsAreNotFound_5_3() async throws {
+    @Test func unknownIdsAreNotFound() async throws {
         let response = try await harness.call(
             "Note/set",
             ["accountId": "a1", "update": ["n404": ["title": "X"], "#nope": [:]], "destroy": ["n405", "#nope"]])
@@ -95,7 +95,7 @@ import Testing
         #expect(response["notDestroyed"]?["#nope"]?["type"] == "notFound")
     }
 
-    @Test func updatingARecordBeingDestroyedIsSkipped_5_3() async throws {
+    @Test func updatingARecordBeingDestroyedIsSkipped() async throws {
         try await harness.seed(["a": ["title": "A"]])
         let response = try await harness.call(
             "Note/set", ["accountId": "a1", "update": ["n1": ["title": "B"]], "destroy": ["n1", "n1"]])
@@ -104,20 +104,21 @@ import Testing
         #expect(response["notDestroyed"] == .null)
     }
 
-    @Test func moreObjectsThanMaxObjectsInSetIsTooLarge_5_3() async throws {
+    @Test func moreObjectsThanMaxObjectsInSetIsTooLarge() async throws {
         let harness = Harness(limits: CoreLimits(maxObjectsInSet: 2))
         let response = try await harness.call(
             "Note/set", ["accountId": "a1", "create": ["a": ["title": "A"], "b": ["title": "B"]], "destroy": ["n9"]])
         #expect(response.errorType == "requestTooLarge")
     }
 
-    @Test(arguments: [
-        ["create": ["not valid!": ["title": "A"]]],
-        ["create": ["k": "not an object"]],
-        ["update": ["n1": nil]],
-        ["destroy": "n1"],
-    ] as [JSONObject])
-    func malformedArgumentsAreInvalid_5_3(arguments: JSONObject) async throws {
+    @Test(
+        arguments: [
+            ["create": ["not valid!": ["title": "A"]]],
+            ["create": ["k": "not an object"]],
+            ["update": ["n1": nil]],
+            ["destroy": "n1"],
+        ] as [JSONObject])
+    func malformedArgumentsAreInvalid(arguments: JSONObject) async throws {
         let response = try await harness.call("Note/set", arguments.merging(["accountId": "a1"]) { $1 })
         #expect(response.errorType == "invalidArguments")
     }

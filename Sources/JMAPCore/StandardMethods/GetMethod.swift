@@ -3,7 +3,7 @@ public struct GetRequest: Sendable, Hashable {
     public var accountId: String
     /// The ids to look up, each once, `#creationId` references resolved; nil asks for every record. Holds
     /// only valid `Id`s, so a data type never sees a malformed id; the others go to `notFound`.
-    public var ids: [String]?
+    public private(set) var ids: [String]?
     /// The properties to return besides `id`; nil for all.
     public var properties: Set<String>?
     /// The ids as requested (resolved, each once), valid or not, to compute `notFound`.

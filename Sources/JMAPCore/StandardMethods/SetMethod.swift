@@ -65,24 +65,17 @@ public struct SetRequest: Sendable, Hashable {
         let destroying = Set(destroyIds)
         for (key, patch) in update.sorted(by: { $0.key < $1.key }) {
             let id = context.resolvedId(key)
-            if !Id.isValid(id) {
-                response.notUpdated[key] = .notFound(id: key)
-            } else if destroying.contains(id) {
-                response.notUpdated[id] = .willDestroy("The record is destroyed by the same call.")
-            } else {
-                do throws(SetError) {
-                    response.updated[id] = try await updateRecord(id, patch, context)
-                } catch {
-                    response.notUpdated[id] = error
-                }
+            do throws(SetError) {
+                guard Id.isValid(id) else { throw .notFound(id: id) }
+                guard !destroying.contains(id) else { throw .willDestroy("The record is destroyed by this call.") }
+                response.updated[id] = try await updateRecord(id, patch, context)
+            } catch {
+                response.notUpdated[id] = error
             }
         }
         for id in destroyIds {
-            if !Id.isValid(id) {
-                response.notDestroyed[id] = .notFound(id: id)
-                continue
-            }
             do throws(SetError) {
+                guard Id.isValid(id) else { throw .notFound(id: id) }
                 try await destroyRecord(id, context)
                 response.destroyed.append(id)
             } catch {

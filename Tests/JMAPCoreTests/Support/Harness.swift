@@ -6,7 +6,8 @@ struct TestCaller: JMAPCaller {
     let accounts: [String: Account] = [
         "a1": Account(name: "Personal", accountCapabilities: [Note.capability: [:]]),
         "a2": Account(name: "Team", isPersonal: false, accountCapabilities: [Note.capability: [:]]),
-        "r1": Account(name: "Archive", isPersonal: false, isReadOnly: true, accountCapabilities: [Note.capability: [:]]),
+        "r1": Account(
+            name: "Archive", isPersonal: false, isReadOnly: true, accountCapabilities: [Note.capability: [:]]),
         "x1": Account(name: "No notes", accountCapabilities: [:]),
     ]
 }
@@ -75,4 +76,9 @@ extension Invocation {
 extension JSONValue {
     /// The member at `key` of an object.
     subscript(key: String) -> JSONValue? { objectValue?[key] }
+
+    /// A ResultReference (§3.7).
+    static func resultOf(_ methodCallId: String, _ name: String, _ path: String) -> JSONValue {
+        ["resultOf": .string(methodCallId), "name": .string(name), "path": .string(path)]
+    }
 }
