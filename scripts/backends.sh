@@ -28,6 +28,8 @@
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+. "$REPO/scripts/lib.sh"
 STATE="${BACKENDS_STATE:-$REPO/.backends}"
 VENV="$REPO/.venv-backends"
 PY="${PYTHON:-python3}"
@@ -57,30 +59,6 @@ die() { log "ERROR: $*"; exit 1; }
 
 # ---------------------------------------------------------------------------------------------------------
 # Installation
-
-# as_root CMD... : run CMD as root (through sudo when we are not root).
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo "$@"
-  else
-    die "need root (or sudo) to run: $*"
-  fi
-}
-
-# apt_install PKG... : install the Debian packages that are not installed yet (nothing if all are there).
-apt_install() {
-  local missing=() p
-  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  log "apt-get install ${missing[*]}"
-  if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ]; then
-    as_root apt-get update -qq
-  fi
-  as_root env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
 
 # The venv is (re)built when it is missing, broken, or was installed from other pip specs.
 install_venv() {

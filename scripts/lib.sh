@@ -26,17 +26,22 @@ ensure_swift() {
   swift --version 2>&1 | head -n 2
 }
 
-# Installs the Debian packages the build and the test backends need, only those missing.
-ensure_packages() {
+# apt_install PKG... : installs the Debian packages that are missing (nothing when all are there).
+apt_install() {
   local missing=() p
-  for p in "${DEB_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   if [ ${#missing[@]} -eq 0 ]; then
-    echo "all present: ${DEB_PACKAGES[*]}"
     return 0
   fi
-  echo "installing: ${missing[*]}"
+  echo "apt-get install ${missing[*]}" >&2
   if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ]; then
     as_root apt-get update -qq
   fi
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Installs the Debian packages the build and the test backends need.
+ensure_packages() {
+  apt_install "${DEB_PACKAGES[@]}"
+  echo "present: ${DEB_PACKAGES[*]}"
 }
