@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // The JMAP protocol (RFC 8620): requests, responses, errors, standard methods. No I/O, no DAV.
@@ -38,10 +39,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The gateway's storage: uploaded blobs now, the DAV cache later.
+        // The gateway's storage: the DAV cache (hrefs, ETags, sync tokens, change log) and uploaded blobs.
         .target(
             name: "Store",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Accounts, authentication and data types: where JMAP meets DAV.
@@ -51,6 +55,7 @@ let package = Package(
                 "JMAPCore", "DAV", "Store",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -79,6 +84,12 @@ let package = Package(
         // Finds the real DAV test servers started by scripts/backends.sh. Test-only.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "JMAPCoreTests", dependencies: ["JMAPCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway", "Store", "DAV", "JMAPCore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DAVTests",
             dependencies: ["DAV", "TestSupport"],

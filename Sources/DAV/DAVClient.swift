@@ -101,7 +101,8 @@ public struct DAVClient: Sendable {
                     "ms": .stringConvertible((ContinuousClock.now - started).milliseconds),
                 ])
             return DAVResponse(
-                url: url, status: Int(response.status.code), headers: response.headers, body: Data(buffer.readableBytesView)
+                url: url, status: Int(response.status.code), headers: response.headers,
+                body: Data(buffer.readableBytesView)
             )
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             throw .timeout(url: url.absoluteString)
@@ -118,10 +119,21 @@ public struct DAVClient: Sendable {
         _ method: String, _ url: URL, headers: [(String, String)] = [], body: Data? = nil, expecting expected: Set<Int>
     ) async throws(DAVError) -> DAVResponse {
         let response = try await send(method, url, headers: headers, body: body)
-        guard expected.contains(response.status) else {
-            throw DAVError.from(status: response.status, url: url.absoluteString)
-        }
+        guard expected.contains(response.status) else { throw DAVError.from(response) }
         return response
+    }
+
+    /// Streams the responses of a 207 body already received, one at a time (see
+    /// `Multistatus.forEachResponse`). Returns the multistatus's sync-token, if any.
+    @discardableResult
+    public func forEachResponse(
+        in response: DAVResponse, _ body: (Multistatus.Response) throws(MultistatusError) -> Void
+    ) throws(DAVError) -> String? {
+        do {
+            return try Multistatus.forEachResponse(in: response.body, maxSize: configuration.maxResponseSize, body)
+        } catch {
+            throw DAVError(error, url: response.url, limit: configuration.maxResponseSize)
+        }
     }
 
     /// PROPFIND (RFC 4918 §9.1) for the named properties.
@@ -138,12 +150,7 @@ public struct DAVClient: Sendable {
         do {
             return try Multistatus(data: response.body, maxSize: configuration.maxResponseSize)
         } catch {
-            switch error {
-            case .tooLarge:
-                throw .responseTooLarge(url: response.url.absoluteString, limit: configuration.maxResponseSize)
-            case .malformed(let reason):
-                throw .malformedResponse(url: response.url.absoluteString, reason: reason)
-            }
+            throw DAVError(error, url: response.url, limit: configuration.maxResponseSize)
         }
     }
 }

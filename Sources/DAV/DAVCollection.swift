@@ -28,7 +28,7 @@ public struct DAVCollection: Sendable, Hashable {
     /// Reads a collection from its PROPFIND response; nil when it is neither address book nor calendar.
     init?(response: Multistatus.Response, baseURL: URL) {
         guard let resourceType = response.property(.resourceType),
-            let url = URL(string: response.href, relativeTo: baseURL)?.absoluteURL
+            let url = URL(string: DAVHref.normalize(response.href, relativeTo: baseURL))
         else { return nil }
         if resourceType.child(.addressbook) != nil {
             kind = .addressBook

@@ -98,7 +98,8 @@ public struct DAVDiscovery: Sendable {
                 url = next
             case 207:
                 let multistatus = try client.multistatus(from: response)
-                let href = multistatus.responses.lazy.compactMap { $0.property(.currentUserPrincipal)?.hrefs.first }.first
+                let href = multistatus.responses.lazy.compactMap { $0.property(.currentUserPrincipal)?.hrefs.first }
+                    .first
                 return href.flatMap { URL(string: $0, relativeTo: url)?.absoluteURL }
             default:
                 throw DAVError.from(status: response.status, url: url.absoluteString)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What can go wrong talking to a DAV server, typed so callers can map each case to the right
 /// JMAP answer (e.g. 412 to a retry, 401 to an HTTP 401).
 public enum DAVError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -6,8 +8,14 @@ public enum DAVError: Error, Sendable, Hashable, CustomStringConvertible {
     case notFound(url: String)
     /// 412: an If-Match / If-None-Match precondition failed (someone else changed the resource).
     case preconditionFailed(url: String)
-    /// 409 (and 403 with a DAV precondition body some servers use for conflicts).
+    /// 409, with the preconditions its `DAV:error` body names (e.g. CardDAV `no-uid-conflict`).
     case conflict(url: String, detail: String?)
+    /// The server no longer accepts the sync-token (RFC 6578 §3.2 `DAV:valid-sync-token`, answered
+    /// as 403 by Radicale, 412 by Xandikos, 409 by others): start again with an initial sync.
+    case invalidSyncToken(url: String)
+    /// A PROPPATCH, MKCOL or MKCALENDAR was answered, but some properties were not set: each
+    /// rejected property (`{namespace}name`) with its status.
+    case propertiesRejected(url: String, statuses: [String: Int])
     case insufficientStorage(url: String)
     case serverError(status: Int, url: String)
     case unexpectedStatus(status: Int, url: String)
@@ -25,6 +33,10 @@ public enum DAVError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notFound(let url): "404 Not Found: \(url)"
         case .preconditionFailed(let url): "412 Precondition Failed: \(url)"
         case .conflict(let url, let detail): "409 Conflict: \(url)\(detail.map { " (\($0))" } ?? "")"
+        case .invalidSyncToken(let url): "sync-token no longer valid for \(url)"
+        case .propertiesRejected(let url, let statuses):
+            "properties not set on \(url): "
+                + statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         case .insufficientStorage(let url): "507 Insufficient Storage: \(url)"
         case .serverError(let status, let url): "server error \(status) from \(url)"
         case .unexpectedStatus(let status, let url): "unexpected status \(status) from \(url)"
@@ -35,6 +47,34 @@ public enum DAVError: Error, Sendable, Hashable, CustomStringConvertible {
         case .tooManyRedirects(let url): "too many redirects from \(url)"
         case .invalidURL(let url): "invalid URL \(url)"
         }
+    }
+
+    /// A multistatus that could not be read, as the error of the request that returned it.
+    init(_ error: MultistatusError, url: URL, limit: Int) {
+        switch error {
+        case .tooLarge: self = .responseTooLarge(url: url.absoluteString, limit: limit)
+        case .malformed(let reason): self = .malformedResponse(url: url.absoluteString, reason: reason)
+        }
+    }
+
+    /// Maps a response that is not a success to the matching error, reading the precondition a
+    /// `DAV:error` body names (RFC 4918 §16) where the status alone is ambiguous.
+    static func from(_ response: DAVResponse) -> DAVError {
+        let url = response.url.absoluteString
+        guard [403, 409, 412].contains(response.status) else { return from(status: response.status, url: url) }
+        let conditions = preconditions(in: response.body)
+        if conditions.contains(.dav("valid-sync-token")) { return .invalidSyncToken(url: url) }
+        if response.status == 409 {
+            return .conflict(
+                url: url, detail: conditions.isEmpty ? nil : conditions.map(\.description).joined(separator: ", "))
+        }
+        return from(status: response.status, url: url)
+    }
+
+    /// The element names inside a `DAV:error` body; none when the body is anything else.
+    static func preconditions(in body: Data) -> [XMLName] {
+        guard let root = try? XMLTreeParser.parse(body, maxSize: 1 << 20), root.name == .error else { return [] }
+        return root.children.map(\.name)
     }
 
     /// Maps an HTTP status that is not a success to the matching error.

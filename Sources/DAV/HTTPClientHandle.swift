@@ -1,7 +1,6 @@
+import AsyncHTTPClient
 import Foundation
 import NIOCore
-import AsyncHTTPClient
-
 
 /// Owns the pooled HTTP client the gateway uses for every DAV request, so there is one place
 /// that shuts it down.

@@ -29,6 +29,7 @@ extension XMLName {
     public static let displayName = dav("displayname")
     public static let resourceType = dav("resourcetype")
     public static let getETag = dav("getetag")
+    public static let getContentType = dav("getcontenttype")
     public static let syncToken = dav("sync-token")
     public static let supportedReportSet = dav("supported-report-set")
     public static let currentUserPrivilegeSet = dav("current-user-privilege-set")
@@ -39,11 +40,24 @@ extension XMLName {
     public static let addressbookHomeSet = carddav("addressbook-home-set")
     public static let addressbook = carddav("addressbook")
     public static let addressbookDescription = carddav("addressbook-description")
+    public static let addressData = carddav("address-data")
     public static let calendarHomeSet = caldav("calendar-home-set")
     public static let calendar = caldav("calendar")
     public static let calendarDescription = caldav("calendar-description")
+    public static let calendarData = caldav("calendar-data")
+    public static let calendarTimezone = caldav("calendar-timezone")
     public static let calendarUserAddressSet = caldav("calendar-user-address-set")
     public static let supportedCalendarComponentSet = caldav("supported-calendar-component-set")
     public static let calendarColor = XMLName(DAVNamespace.apple, "calendar-color")
     public static let calendarOrder = XMLName(DAVNamespace.apple, "calendar-order")
+}
+
+/// The structural elements of requests and multistatus answers.
+extension XMLName {
+    static let multistatus = dav("multistatus")
+    static let response = dav("response")
+    static let propstat = dav("propstat")
+    static let prop = dav("prop")
+    static let status = dav("status")
+    static let error = dav("error")
 }

@@ -14,7 +14,12 @@ public enum GatewayApplication {
         configuration: GatewayConfiguration, logger: Logger
     ) throws -> some ApplicationProtocol {
         let httpClient = HTTPClientHandle(configuration: configuration.backend.davClientConfiguration)
-        let blobs = BlobStore(directory: URL(filePath: configuration.cache.path).appending(path: "blobs"))
+        let blobs = BlobStore(directory: configuration.cache.blobDirectory)
+        let store = try SQLiteStore(path: configuration.cache.databasePath)
+        let coordinator = SyncCoordinator(
+            store: store, httpClient: httpClient, davConfiguration: configuration.backend.davClientConfiguration,
+            options: configuration.backend.syncOptions, logger: logger)
+        let poller = SyncPoller(coordinator: coordinator, interval: configuration.backend.pollInterval, logger: logger)
         let methods = GatewayMethods(limits: configuration.limits, blobs: blobs)
         let accountCapabilities = methods.accountCapabilities
         let authenticator = Authenticator(
@@ -29,7 +34,7 @@ public enum GatewayApplication {
             router.add(middleware: CORSPolicyMiddleware(allowedOrigins: configuration.server.corsAllowedOrigins))
         }
         HealthRoutes(backendURL: configuration.backend.url, httpClient: httpClient).register(on: router)
-        JMAPRoutes(configuration: configuration, registry: methods.registry, blobs: blobs)
+        JMAPRoutes(configuration: configuration, registry: methods.registry, blobs: blobs, coordinator: coordinator)
             .register(on: router, authentication: AuthenticationMiddleware(authenticator: authenticator))
 
         return Application(
@@ -38,7 +43,7 @@ public enum GatewayApplication {
                 address: .hostname(configuration.server.host, port: configuration.server.port),
                 serverName: "jmap-gateway"
             ),
-            services: [HTTPClientService(handle: httpClient)],
+            services: [poller, HTTPClientService(handle: httpClient)],
             logger: logger
         )
     }

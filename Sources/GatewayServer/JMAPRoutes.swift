@@ -12,6 +12,7 @@ struct JMAPRoutes: Sendable {
     let blobs: BlobStore
     let requestLimiter: ConcurrencyLimiter
     let uploadLimiter: ConcurrencyLimiter
+    let coordinator: SyncCoordinator
 
     static let sessionPath = "/jmap/session"
     static let apiPath = "/jmap/api"
@@ -19,8 +20,12 @@ struct JMAPRoutes: Sendable {
     static let downloadPath = "/jmap/download"
     static let eventSourcePath = "/jmap/eventsource"
 
-    init(configuration: GatewayConfiguration, registry: MethodRegistry<GatewayUser>, blobs: BlobStore) {
+    init(
+        configuration: GatewayConfiguration, registry: MethodRegistry<GatewayUser>, blobs: BlobStore,
+        coordinator: SyncCoordinator
+    ) {
         self.configuration = configuration
+        self.coordinator = coordinator
         self.processor = RequestProcessor(registry: registry, limits: configuration.limits)
         self.blobs = blobs
         self.requestLimiter = ConcurrencyLimiter(limit: configuration.limits.maxConcurrentRequests)
@@ -82,6 +87,8 @@ struct JMAPRoutes: Sendable {
 
     func api(request: Request, context: GatewayRequestContext) async throws -> Response {
         let user = try context.requireUser()
+        // Marks the account active, so the background poller keeps its cache fresh.
+        _ = try await coordinator.synchronizer(for: user)
         let limits = configuration.limits
         let response = try await requestLimiter.run(for: user.accountId) { () async throws -> Response in
             let body: ByteBuffer

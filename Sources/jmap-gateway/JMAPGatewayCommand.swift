@@ -12,7 +12,7 @@ struct JMAPGatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jmap-gateway",
         abstract: "A JMAP server in front of CardDAV/CalDAV servers.",
-        subcommands: [Serve.self, Check.self, Version.self],
+        subcommands: [Serve.self, Check.self, Sync.self, Version.self],
         defaultSubcommand: Serve.self
     )
 }

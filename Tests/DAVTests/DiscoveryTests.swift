@@ -1,13 +1,11 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import DAV
 
 /// Discovery (RFC 6764 §6, RFC 5397, RFC 6352 §7.1.1, RFC 4791 §6.2.1) against the real servers.
 @Suite struct DiscoveryTests {
-    /// One pool for the whole suite, alive until the test process exits.
-    static let http = HTTPClientHandle(configuration: DAVClientConfiguration(timeout: .seconds(10)))
     let backends: TestBackends
 
     init() throws {
@@ -15,10 +13,7 @@ import TestSupport
     }
 
     func discovery(_ server: TestBackends.Server, _ user: TestBackends.User) throws -> DAVDiscovery {
-        let client = DAVClient(
-            httpClient: Self.http.client, configuration: DAVClientConfiguration(),
-            credentials: .basic(username: user.name, password: user.password))
-        return DAVDiscovery(client: client, baseURL: try backends.url(server))
+        DAVDiscovery(client: TestDAV.client(user), baseURL: try backends.url(server))
     }
 
     @Test(arguments: TestBackends.Server.allCases)

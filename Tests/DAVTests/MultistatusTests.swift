@@ -6,8 +6,7 @@ import Testing
 /// Multistatus parsing (RFC 4918 §13) on responses recorded from the real test servers.
 @Suite struct MultistatusTests {
     func recorded(_ name: String) throws -> Data {
-        let url = try #require(Bundle.module.url(forResource: "Recorded/\(name)", withExtension: "xml"))
-        return try Data(contentsOf: url)
+        try TestDAV.recorded(name)
     }
 
     @Test func radicaleHomeListsItsAddressBookAndCalendar() throws {
@@ -83,7 +82,8 @@ import Testing
     }
 
     @Test func requestBodiesDeclareEveryNamespaceOnce() {
-        let body = String(decoding: DAVRequestBody.propfind([.displayName, .getCTag, .calendarColor, .getETag]), as: UTF8.self)
+        let body = String(
+            decoding: DAVRequestBody.propfind([.displayName, .getCTag, .calendarColor, .getETag]), as: UTF8.self)
         #expect(body.contains(#"xmlns:d="DAV:""#))
         #expect(body.contains(#"xmlns:n1="http://calendarserver.org/ns/""#))
         #expect(body.contains(#"xmlns:n2="http://apple.com/ns/ical/""#))

@@ -57,6 +57,9 @@ extension GatewayConfiguration {
         configuration.backend.pollInterval = try backendSection.duration("poll_interval") ?? configuration.backend.pollInterval
         configuration.backend.maxConnections = try backendSection.positiveInt("max_connections") ?? 8
         configuration.backend.authCacheTTL = try backendSection.duration("auth_cache_ttl") ?? configuration.backend.authCacheTTL
+        configuration.backend.minSyncAge = try backendSection.duration("min_sync_age") ?? configuration.backend.minSyncAge
+        configuration.backend.syncCollection = try backendSection.bool("sync_collection") ?? true
+        configuration.backend.multigetBatchSize = try backendSection.positiveInt("multiget_batch_size") ?? 100
         try backendSection.finish()
 
         var cache = try top.section("cache")

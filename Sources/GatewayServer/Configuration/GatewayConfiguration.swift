@@ -22,7 +22,13 @@ public struct GatewayConfiguration: Sendable {
         public var caldavURL: URL?
         public var timeout: Duration = .seconds(30)
         public var tlsVerify = true
-        public var pollInterval: Duration = .seconds(60)
+        public var pollInterval: Duration = .seconds(30)
+        /// A request syncs the account first when its last sync is older than this.
+        public var minSyncAge: Duration = .seconds(2)
+        /// Use RFC 6578 sync-collection where offered; off forces ctag probes and ETag diffs.
+        public var syncCollection = true
+        /// Hrefs per multiget REPORT.
+        public var multigetBatchSize = 100
         public var maxConnections = 8
         /// How long a successful login is remembered before the DAV server is asked again.
         public var authCacheTTL: Duration = .seconds(300)
@@ -32,6 +38,10 @@ public struct GatewayConfiguration: Sendable {
             contexts[.carddav] = carddavURL
             contexts[.caldav] = caldavURL
             return BackendEndpoint(baseURL: url, contextURLs: contexts)
+        }
+
+        public var syncOptions: SyncOptions {
+            SyncOptions(useSyncCollection: syncCollection, multigetBatchSize: multigetBatchSize, minSyncAge: minSyncAge)
         }
 
         public var davClientConfiguration: DAVClientConfiguration {
@@ -47,6 +57,9 @@ public struct GatewayConfiguration: Sendable {
         public var driver = Driver.sqlite
         /// Directory holding the cache database and uploaded blobs.
         public var path = "./cache"
+
+        public var databasePath: String { URL(filePath: path).appending(path: "gateway.sqlite").path }
+        public var blobDirectory: URL { URL(filePath: path).appending(path: "blobs") }
     }
 
     public struct Log: Sendable {

@@ -1,0 +1,135 @@
+import DAV
+import Foundation
+import Logging
+import Store
+
+/// Keeps one account's cache in step with its DAV server. An actor, so concurrent requests for the
+/// same account share one sync instead of each starting their own.
+public actor AccountSynchronizer {
+    public nonisolated let accountId: String
+    let principalURL: URL
+    let store: any Store
+    let options: SyncOptions
+    let logger: Logger
+    /// Replaced on every login, so background polls use the user's current credentials (in memory only).
+    private var client: DAVClient
+    /// Home collections, discovered on the first sync.
+    private var homes: [URL]?
+    private var lastSync: ContinuousClock.Instant?
+    private var running: Task<SyncReport, any Error>?
+    /// Last time a client used the account; the poller only polls recently active accounts.
+    public private(set) var lastActivity = ContinuousClock.now
+    /// Background polls are skipped until then after failures (exponential backoff).
+    private(set) var pollBackoffUntil: ContinuousClock.Instant?
+    private var consecutiveFailures = 0
+
+    init(accountId: String, principalURL: URL, client: DAVClient, store: any Store, options: SyncOptions, logger: Logger) {
+        self.accountId = accountId
+        self.principalURL = principalURL
+        self.client = client
+        self.store = store
+        self.options = options
+        self.logger = logger
+    }
+
+    func touch(client: DAVClient) {
+        self.client = client
+        lastActivity = .now
+    }
+
+    /// Syncs now, or joins the sync already running.
+    public func sync(progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }) async throws -> SyncReport {
+        if let running { return try await running.value }
+        let task = Task { try await self.runSync(progress: progress) }
+        running = task
+        defer { running = nil }
+        do {
+            let report = try await task.value
+            lastSync = .now
+            consecutiveFailures = 0
+            pollBackoffUntil = nil
+            return report
+        } catch {
+            consecutiveFailures += 1
+            let delay = Duration.seconds(min(300, 1 << min(consecutiveFailures, 8)))
+            pollBackoffUntil = .now + delay
+            throw error
+        }
+    }
+
+    /// Syncs first when the cache is older than `minSyncAge`. A DAV server that cannot be reached
+    /// does not fail the read: the cache answers, and the problem is logged.
+    public func syncIfStale() async throws {
+        lastActivity = .now
+        if let lastSync, ContinuousClock.now - lastSync < options.minSyncAge, running == nil { return }
+        do {
+            _ = try await sync()
+        } catch let error as DAVError {
+            switch error {
+            case .connectionFailed, .timeout, .serverError:
+                logger.warning("DAV server unavailable, answering from the cache", metadata: ["error": "\(error)"])
+            default:
+                throw error
+            }
+        }
+    }
+
+    private func runSync(progress: @escaping @Sendable (SyncProgress) -> Void) async throws -> SyncReport {
+        let started = ContinuousClock.now
+        var report = SyncReport()
+        let listed = try await listCollections()
+        let cached = try await store.collections(accountId: accountId)
+        let cachedByHref = Dictionary(cached.map { ($0.href, $0) }, uniquingKeysWith: { first, _ in first })
+        let collectionSync = CollectionSynchronizer(
+            client: client, store: store, accountId: accountId, options: options, logger: logger)
+
+        for (index, collection) in listed.enumerated() {
+            let name = collection.displayName ?? collection.href
+            let result = try await collectionSync.sync(collection, cached: cachedByHref[collection.href]) {
+                fetched, total in
+                progress(
+                    SyncProgress(
+                        collection: name, collectionIndex: index, collectionCount: listed.count, fetched: fetched,
+                        total: total))
+            }
+            report.collections.append(result)
+        }
+        // A collection removed (or renamed to another href) on the server is gone from the cache too.
+        let listedHrefs = Set(listed.map(\.href))
+        for gone in cached where !listedHrefs.contains(gone.href) {
+            try await store.removeCollection(id: gone.id, accountId: accountId)
+            report.collectionsRemoved += 1
+        }
+        report.duration = .now - started
+        logger.debug(
+            "synced", metadata: ["account": "\(accountId)", "fetched": "\(report.fetched)", "ms": "\(report.duration)"])
+        return report
+    }
+
+    /// The address books and calendars in the principal's homes, as the server lists them now.
+    private func listCollections() async throws -> [StoredCollection] {
+        let discovery = DAVDiscovery(client: client, baseURL: principalURL)
+        if homes == nil {
+            let principal = try await discovery.principal(at: principalURL)
+            var unique: [URL] = []
+            for home in principal.addressbookHomes + principal.calendarHomes where !unique.contains(home) {
+                unique.append(home)
+            }
+            homes = unique
+        }
+        var collections: [StoredCollection] = []
+        for home in homes ?? [] {
+            for collection in try await discovery.collections(inHome: home) {
+                let href = DAVHref.normalize(collection.url.absoluteString, relativeTo: home)
+                guard !collections.contains(where: { $0.href == href }) else { continue }
+                collections.append(
+                    StoredCollection(
+                        id: "", href: href, kind: collection.kind == .addressBook ? .addressBook : .calendar,
+                        displayName: collection.displayName, description: collection.description,
+                        color: collection.color, supportsSyncCollection: collection.supportsSyncCollection,
+                        privileges: collection.privileges.sorted()))
+            }
+        }
+        return collections
+    }
+}

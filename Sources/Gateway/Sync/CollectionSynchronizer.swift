@@ -1,0 +1,181 @@
+import DAV
+import Foundation
+import Logging
+import Store
+
+/// Brings one cached collection up to date with the server, as cheaply as the server allows:
+/// sync-collection from the stored token where offered (RFC 6578), otherwise a ctag probe and, when
+/// the ctag moved, a PROPFIND Depth 1 ETag diff. Only new or changed resources are fetched, with
+/// multiget; a refused token (403/409/412 `valid-sync-token`) falls back to the ETag diff.
+struct CollectionSynchronizer: Sendable {
+    let client: DAVClient
+    let store: any Store
+    let accountId: String
+    let options: SyncOptions
+    let logger: Logger
+
+    /// Syncs `listed` (the collection as the home listing shows it now) against `cached` (nil for a
+    /// collection new to the cache).
+    func sync(
+        _ listed: StoredCollection, cached: StoredCollection?, progress: @Sendable (Int, Int) -> Void
+    ) async throws -> SyncReport.CollectionResult {
+        guard let url = URL(string: listed.href) else { throw DAVError.invalidURL(listed.href) }
+        var collection = listed
+        collection.syncToken = cached?.syncToken
+        collection.ctag = cached?.ctag
+        let versions = try await cachedVersions(cached)
+
+        var tokenRefused = false
+        if options.useSyncCollection && listed.supportsSyncCollection {
+            do {
+                return try await syncCollection(url, collection: collection, versions: versions, progress: progress)
+            } catch DAVError.invalidSyncToken {
+                logger.notice("sync token refused, falling back to an ETag diff", metadata: ["collection": "\(url)"])
+                tokenRefused = true
+                collection.syncToken = nil
+            }
+        }
+        return try await etagDiff(
+            url, collection: collection, versions: versions, probeCTag: !tokenRefused && cached != nil,
+            tokenRefused: tokenRefused, progress: progress)
+    }
+
+    private func cachedVersions(_ cached: StoredCollection?) async throws -> [String: ObjectVersion] {
+        guard let cached else { return [:] }
+        let versions = try await store.objectVersions(accountId: accountId, collectionId: cached.id)
+        return Dictionary(versions.map { ($0.href, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    // MARK: sync-collection
+
+    private func syncCollection(
+        _ url: URL, collection: StoredCollection, versions: [String: ObjectVersion],
+        progress: @Sendable (Int, Int) -> Void
+    ) async throws -> SyncReport.CollectionResult {
+        let initial = collection.syncToken == nil
+        let result = try await client.syncCollection(url, syncToken: collection.syncToken)
+        let (changed, unchanged) = Self.partition(result.members.map { ($0.href, $0.etag) }, versions: versions)
+        let fetched = try await fetch(url, collection: collection, hrefs: changed, progress: progress)
+
+        var updated = collection
+        updated.syncToken = result.syncToken ?? collection.syncToken
+        // An initial sync lists every member: anything else cached is gone. Radicale also lists
+        // tombstones of items deleted long ago; unknown removed hrefs are ignored by the store.
+        try await store.apply(
+            CollectionUpdate(
+                collection: updated, upserted: fetched.objects, removed: result.removed + fetched.missing,
+                isComplete: initial, unchanged: unchanged),
+            accountId: accountId)
+        return .init(
+            href: collection.href, displayName: collection.displayName, method: .syncCollection,
+            listed: result.members.count, fetched: fetched.objects.count,
+            removed: initial ? max(0, versions.count - result.members.count) : result.removed.count + fetched.missing.count,
+            tokenRefused: false)
+    }
+
+    // MARK: ctag probe and ETag diff
+
+    private func etagDiff(
+        _ url: URL, collection: StoredCollection, versions: [String: ObjectVersion], probeCTag: Bool,
+        tokenRefused: Bool, progress: @Sendable (Int, Int) -> Void
+    ) async throws -> SyncReport.CollectionResult {
+        if probeCTag, let cachedCTag = collection.ctag {
+            let state = try await client.collectionState(url)
+            if state.ctag == cachedCTag {
+                // Nothing changed inside; only the collection's own properties may have.
+                try await store.apply(CollectionUpdate(collection: collection), accountId: accountId)
+                return .init(
+                    href: collection.href, displayName: collection.displayName, method: .ctagUnchanged, listed: 0,
+                    fetched: 0, removed: 0, tokenRefused: false)
+            }
+        }
+        let listing = try await listing(url)
+        let (changed, unchanged) = Self.partition(listing.members, versions: versions)
+        let fetched = try await fetch(url, collection: collection, hrefs: changed, progress: progress)
+
+        var updated = collection
+        updated.ctag = listing.ctag ?? collection.ctag
+        // After a refused token, the listing's own token (when the server reports one) restarts
+        // incremental sync; otherwise the next sync is an initial sync-collection.
+        updated.syncToken = tokenRefused ? listing.syncToken : collection.syncToken
+        let listedHrefs = Set(listing.members.map(\.0))
+        try await store.apply(
+            CollectionUpdate(
+                collection: updated, upserted: fetched.objects, removed: fetched.missing, isComplete: true,
+                unchanged: unchanged),
+            accountId: accountId)
+        return .init(
+            href: collection.href, displayName: collection.displayName, method: .etagDiff,
+            listed: listing.members.count, fetched: fetched.objects.count,
+            removed: versions.keys.filter { !listedHrefs.contains($0) }.count + fetched.missing.count,
+            tokenRefused: tokenRefused)
+    }
+
+    /// Splits listed members into hrefs to fetch (new, or ETag changed or unknown) and hrefs the cache
+    /// already has as listed. Xandikos repeats a token for the same content, and an initial sync after a
+    /// restart lists what the cache already has: neither fetches anything.
+    static func partition(
+        _ members: [(href: String, etag: String?)], versions: [String: ObjectVersion]
+    ) -> (changed: [String], unchanged: [String]) {
+        var changed: [String] = []
+        var unchanged: [String] = []
+        for (href, etag) in members {
+            if let etag, let cached = versions[href], cached.etag == etag {
+                unchanged.append(href)
+            } else {
+                changed.append(href)
+            }
+        }
+        return (changed, unchanged)
+    }
+
+    /// One PROPFIND Depth 1 for the members' ETags and, from the collection's own response, its
+    /// ctag and sync-token, so the ETag diff and the new token describe the same moment.
+    private func listing(_ url: URL) async throws -> (members: [(String, String?)], ctag: String?, syncToken: String?) {
+        let multistatus = try await client.propfind(
+            url, depth: 1, properties: [.resourceType, .getETag, .getCTag, .syncToken])
+        let own = DAVHref.normalize(url.absoluteString, relativeTo: url)
+        var members: [(String, String?)] = []
+        var ctag: String?
+        var syncToken: String?
+        for response in multistatus.responses {
+            let href = DAVHref.normalize(response.href, relativeTo: url)
+            if href == own {
+                ctag = response.property(.getCTag)?.trimmedText
+                syncToken = response.property(.syncToken)?.trimmedText
+            } else if response.property(.resourceType)?.child(.collection) == nil, response.status.map({ $0 < 300 }) ?? true {
+                members.append((href, response.property(.getETag)?.trimmedText))
+            }
+        }
+        return (members, ctag, syncToken)
+    }
+
+    // MARK: multiget
+
+    private struct Fetched {
+        var objects: [FetchedObject] = []
+        /// Listed but gone by the time of the multiget.
+        var missing: [String] = []
+    }
+
+    private func fetch(
+        _ url: URL, collection: StoredCollection, hrefs: [String], progress: @Sendable (Int, Int) -> Void
+    ) async throws -> Fetched {
+        guard !hrefs.isEmpty else { return Fetched() }
+        var fetched = Fetched()
+        progress(0, hrefs.count)
+        let kind: DAVCollection.Kind = collection.kind == .addressBook ? .addressBook : .calendar
+        for start in stride(from: 0, to: hrefs.count, by: options.multigetBatchSize) {
+            let batch = Array(hrefs[start..<min(hrefs.count, start + options.multigetBatchSize)])
+            let result = try await client.multiget(url, kind: kind, hrefs: batch, batchSize: options.multigetBatchSize)
+            fetched.objects += result.resources.map { resource in
+                FetchedObject(
+                    href: resource.href, etag: resource.etag, uid: ResourceUID.extract(from: resource.body),
+                    body: resource.body)
+            }
+            fetched.missing += result.missing
+            progress(fetched.objects.count + fetched.missing.count, hrefs.count)
+        }
+        return fetched
+    }
+}

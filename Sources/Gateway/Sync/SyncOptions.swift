@@ -1,0 +1,15 @@
+/// How the gateway keeps its cache in step with the DAV server.
+public struct SyncOptions: Sendable, Hashable {
+    /// Use RFC 6578 sync-collection where the server offers it. Off: ctag probe + ETag diff only.
+    public var useSyncCollection: Bool
+    /// Hrefs per addressbook-multiget / calendar-multiget.
+    public var multigetBatchSize: Int
+    /// A request syncs first when the last sync is older than this.
+    public var minSyncAge: Duration
+
+    public init(useSyncCollection: Bool = true, multigetBatchSize: Int = 100, minSyncAge: Duration = .seconds(2)) {
+        self.useSyncCollection = useSyncCollection
+        self.multigetBatchSize = multigetBatchSize
+        self.minSyncAge = minSyncAge
+    }
+}

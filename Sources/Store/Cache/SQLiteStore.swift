@@ -1,0 +1,220 @@
+import Foundation
+import GRDB
+
+/// The cache of one gateway instance: a SQLite file in WAL mode, read concurrently and written
+/// by one transaction at a time (GRDB's `DatabasePool`).
+///
+/// State strings are `<epoch>-<modseq>` (see `StateToken`); the initial state of a type nothing
+/// was written to is `<epoch>-0`. The change log grows until `pruneChanges` bounds it.
+public final class SQLiteStore: Store {
+    private let writer: any DatabaseWriter
+    /// Random per database file, part of every state string.
+    private let epoch: String
+
+    /// Opens (creating it and its directory if needed) the cache file at `path`.
+    public convenience init(path: String) throws(StoreError) {
+        let pool: DatabasePool
+        do {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            pool = try DatabasePool(path: path, configuration: Self.configuration)
+        } catch {
+            throw Self.storeError(error)
+        }
+        try self.init(migrating: pool)
+    }
+
+    /// A cache that lives in memory only, for tests of the modules above.
+    public static func inMemory() throws(StoreError) -> SQLiteStore {
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(configuration: configuration)
+        } catch {
+            throw storeError(error)
+        }
+        return try SQLiteStore(migrating: queue)
+    }
+
+    private init(migrating writer: any DatabaseWriter) throws(StoreError) {
+        do {
+            try StoreSchema.migrator.migrate(writer)
+            let epoch = try writer.read { db in try String.fetchOne(db, sql: "SELECT epoch FROM store_info") }
+            guard let epoch else { throw StoreError.storage("store_info holds no epoch") }
+            self.writer = writer
+            self.epoch = epoch
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// Closes the database; any later call fails with `.storage`.
+    public func close() throws(StoreError) {
+        do {
+            try writer.close()
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    // MARK: - Store
+
+    public func registerAccount(id: String, principalURL: String) async throws(StoreError) {
+        try await write { db in
+            try db.execute(
+                sql: "INSERT INTO account (id, principal_url, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                arguments: [id, principalURL, Date()]
+            )
+        }
+    }
+
+    public func collections(accountId: String) async throws(StoreError) -> [StoredCollection] {
+        try await read { db in
+            try CollectionRecord.fetchAll(
+                db, sql: "SELECT * FROM collection WHERE account_id = ? AND destroyed = 0 ORDER BY href",
+                arguments: [accountId]
+            ).map(\.stored)
+        }
+    }
+
+    public func objectVersions(accountId: String, collectionId: String) async throws(StoreError) -> [ObjectVersion] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, href, etag FROM object
+                    WHERE account_id = ? AND collection_id = ? AND destroyed = 0 ORDER BY href
+                    """,
+                arguments: [accountId, collectionId]
+            ).map { ObjectVersion(id: $0[0], href: $0[1], etag: $0[2]) }
+        }
+    }
+
+    /// Returned in the order of `ids`, each at most once.
+    public func objects(accountId: String, ids: [String]) async throws(StoreError) -> [StoredObject] {
+        var seen = Set<String>()
+        let unique = ids.filter { seen.insert($0).inserted }
+        guard !unique.isEmpty else { return [] }
+        return try await read { db in
+            var found: [String: StoredObject] = [:]
+            // Chunks stay far below SQLite's limit on bound parameters.
+            for start in stride(from: 0, to: unique.count, by: 500) {
+                let chunk = Array(unique[start..<min(start + 500, unique.count)])
+                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                let records = try ObjectRecord.fetchAll(
+                    db,
+                    sql: "SELECT * FROM object WHERE account_id = ? AND destroyed = 0 AND id IN (\(placeholders))",
+                    arguments: StatementArguments([accountId] + chunk)
+                )
+                for record in records {
+                    found[record.id] = record.stored
+                }
+            }
+            return unique.compactMap { found[$0] }
+        }
+    }
+
+    /// Sorted by id, so that repeated calls agree.
+    public func objectIds(accountId: String, dataType: DataType) async throws(StoreError) -> [String] {
+        try await read { db in
+            if dataType.isCollectionType {
+                return try String.fetchAll(
+                    db,
+                    sql: "SELECT id FROM collection WHERE account_id = ? AND kind = ? AND destroyed = 0 ORDER BY id",
+                    arguments: [accountId, dataType.collectionKind.rawValue]
+                )
+            }
+            return try String.fetchAll(
+                db,
+                sql: """
+                    SELECT object.id FROM object
+                    JOIN collection
+                        ON collection.account_id = object.account_id AND collection.id = object.collection_id
+                    WHERE object.account_id = ? AND collection.kind = ? AND object.destroyed = 0
+                    ORDER BY object.id
+                    """,
+                arguments: [accountId, dataType.collectionKind.rawValue]
+            )
+        }
+    }
+
+    /// The account must have been registered (`.notFound` otherwise).
+    public func apply(_ update: CollectionUpdate, accountId: String) async throws(StoreError) {
+        try await write { db in
+            var writer = CacheWriter(db, accountId: accountId)
+            try writer.apply(update)
+            try writer.finish()
+        }
+    }
+
+    /// `.notFound` for an id the account never had; a no-op for one already destroyed.
+    public func removeCollection(id: String, accountId: String) async throws(StoreError) {
+        try await write { db in
+            var writer = CacheWriter(db, accountId: accountId)
+            try writer.removeCollection(id: id)
+            try writer.finish()
+        }
+    }
+
+    public func state(accountId: String, dataType: DataType) async throws(StoreError) -> String {
+        let epoch = epoch
+        return try await read { db in
+            let state = try TypeState.fetch(db, accountId: accountId, dataType: dataType)
+            return StateToken(epoch: epoch, modseq: state.modseq).string
+        }
+    }
+
+    public func changes(
+        accountId: String, dataType: DataType, sinceState: String, maxChanges: Int?
+    ) async throws(StoreError) -> StoredChanges {
+        let epoch = epoch
+        return try await read { db in
+            try ChangeLog.changes(
+                db, accountId: accountId, dataType: dataType, sinceState: sinceState, maxChanges: maxChanges,
+                epoch: epoch
+            )
+        }
+    }
+
+    // MARK: - Retention
+
+    /// Bounds the change log: keeps the newest `keepingNewest` changes of every data type (of one
+    /// account, or of every account when `accountId` is nil), so states older than that get
+    /// `cannotCalculateChanges`, and purges the destroyed rows whose destroy was pruned. Returns
+    /// the number of changes deleted. Run it periodically; each call is one write transaction.
+    @discardableResult
+    public func pruneChanges(accountId: String? = nil, keepingNewest: Int) async throws(StoreError) -> Int {
+        try await write { db in
+            try ChangeRetention.prune(db, accountId: accountId, keepingNewest: keepingNewest)
+        }
+    }
+
+    // MARK: - Support
+
+    private static var configuration: Configuration {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.label = "jmap-gateway.store"
+        return configuration
+    }
+
+    private func read<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await writer.read(value)
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// One write transaction: everything in `updates` commits, or nothing does.
+    private func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await writer.write(updates)
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    private static func storeError(_ error: any Error) -> StoreError {
+        (error as? StoreError) ?? .storage(String(describing: error))
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// What the sync engine and the data types need from the cache. SQLite (GRDB) implements it for
+/// one gateway instance; a PostgreSQL store for several instances can implement it later without
+/// touching the engine. Every call is scoped to one account, so users never mix.
+public protocol Store: Sendable {
+    /// Records the account (its principal URL) on first sight; a no-op afterwards.
+    func registerAccount(id: String, principalURL: String) async throws(StoreError)
+
+    /// The account's live collections.
+    func collections(accountId: String) async throws(StoreError) -> [StoredCollection]
+
+    /// Hrefs and ETags of a collection's live objects, for an ETag diff.
+    func objectVersions(accountId: String, collectionId: String) async throws(StoreError) -> [ObjectVersion]
+
+    /// Live objects by id; unknown ids are left out.
+    func objects(accountId: String, ids: [String]) async throws(StoreError) -> [StoredObject]
+
+    /// Ids of every live object of a data type (for `/get` with `ids: null` and `/query`).
+    func objectIds(accountId: String, dataType: DataType) async throws(StoreError) -> [String]
+
+    /// Applies one collection's sync result atomically: upserts the collection and its objects,
+    /// removes what is gone, bumps the states of the data types that changed and logs each change.
+    func apply(_ update: CollectionUpdate, accountId: String) async throws(StoreError)
+
+    /// Marks a collection gone from the server (and all its objects) as destroyed.
+    func removeCollection(id: String, accountId: String) async throws(StoreError)
+
+    /// The current state string of a data type.
+    func state(accountId: String, dataType: DataType) async throws(StoreError) -> String
+
+    /// Changes since `sinceState`, oldest first, coalesced per id (§5.2), at most `maxChanges` ids.
+    func changes(
+        accountId: String, dataType: DataType, sinceState: String, maxChanges: Int?
+    ) async throws(StoreError) -> StoredChanges
+}

@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+
+/// A row of the `collection` table.
+struct CollectionRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "collection"
+
+    var accountId: String
+    var id: String
+    var href: String
+    var kind: StoredCollection.Kind
+    var displayName: String?
+    var description: String?
+    var color: String?
+    var ctag: String?
+    var syncToken: String?
+    var supportsSyncCollection: Bool
+    /// Stored as a JSON array, sorted: DAV reports privileges as a set, in no particular order.
+    var privileges: [String]
+    var destroyed: Bool
+    var modseq: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case accountId = "account_id"
+        case id
+        case href
+        case kind
+        case displayName = "display_name"
+        case description
+        case color
+        case ctag
+        case syncToken = "sync_token"
+        case supportsSyncCollection = "supports_sync_collection"
+        case privileges
+        case destroyed
+        case modseq
+    }
+
+    var stored: StoredCollection {
+        StoredCollection(
+            id: id, href: href, kind: kind, displayName: displayName, description: description, color: color,
+            ctag: ctag, syncToken: syncToken, supportsSyncCollection: supportsSyncCollection, privileges: privileges
+        )
+    }
+
+    /// Whether a client would see a difference: only the properties JMAP exposes count, not the
+    /// ctag or sync token, which change with every member change.
+    func hasVisibleDifferences(from collection: StoredCollection) -> Bool {
+        displayName != collection.displayName || description != collection.description
+            || color != collection.color || privileges != Self.normalized(collection.privileges)
+    }
+
+    /// Takes every property of `collection` except its id and kind, which belong to the row.
+    mutating func take(_ collection: StoredCollection) {
+        href = collection.href
+        displayName = collection.displayName
+        description = collection.description
+        color = collection.color
+        ctag = collection.ctag
+        syncToken = collection.syncToken
+        supportsSyncCollection = collection.supportsSyncCollection
+        privileges = Self.normalized(collection.privileges)
+    }
+
+    static func normalized(_ privileges: [String]) -> [String] {
+        Array(Set(privileges)).sorted()
+    }
+}
+
+/// A row of the `object` table.
+struct ObjectRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "object"
+
+    var accountId: String
+    var id: String
+    var collectionId: String
+    var href: String
+    var etag: String?
+    var uid: String?
+    var body: Data
+    var json: Data?
+    var modseq: Int64
+    var destroyed: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case accountId = "account_id"
+        case id
+        case collectionId = "collection_id"
+        case href
+        case etag
+        case uid
+        case body
+        case json
+        case modseq
+        case destroyed
+    }
+
+    var stored: StoredObject {
+        StoredObject(id: id, collectionId: collectionId, href: href, etag: etag, uid: uid, body: body, json: json)
+    }
+}
