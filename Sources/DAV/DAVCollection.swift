@@ -19,11 +19,16 @@ public struct DAVCollection: Sendable, Hashable {
     /// Privilege names (e.g. `read`, `write`, `bind`, `unbind`, `all`) from current-user-privilege-set.
     public var privileges: Set<String>
 
-    /// The properties a depth-1 PROPFIND on a home asks for to describe its collections.
-    static let properties: [XMLName] = [
-        .resourceType, .displayName, .getCTag, .syncToken, .supportedReportSet, .currentUserPrivilegeSet,
-        .addressbookDescription, .calendarDescription, .calendarColor,
+    /// What a collection listing asks for: the JMAP-visible properties, capabilities and rights.
+    /// No getctag or sync-token: Radicale computes both over every item of every collection (0.8 s
+    /// for 10,000 cards), and the per-collection sync reads them anyway.
+    public static let listingProperties: [XMLName] = [
+        .resourceType, .displayName, .supportedReportSet, .currentUserPrivilegeSet, .addressbookDescription,
+        .calendarDescription, .calendarColor,
     ]
+
+    /// The listing properties plus getctag and sync-token, for `jmap-gateway check`.
+    public static let properties: [XMLName] = listingProperties + [.getCTag, .syncToken]
 
     /// Reads a collection from its PROPFIND response; nil when it is neither address book nor calendar.
     init?(response: Multistatus.Response, baseURL: URL) {

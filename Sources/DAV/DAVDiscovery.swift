@@ -72,8 +72,10 @@ public struct DAVDiscovery: Sendable {
     }
 
     /// The address books and calendars directly inside a home collection.
-    public func collections(inHome home: URL) async throws(DAVError) -> [DAVCollection] {
-        let multistatus = try await client.propfind(home, depth: 1, properties: DAVCollection.properties)
+    public func collections(
+        inHome home: URL, properties: [XMLName] = DAVCollection.properties
+    ) async throws(DAVError) -> [DAVCollection] {
+        let multistatus = try await client.propfind(home, depth: 1, properties: properties)
         return multistatus.responses.compactMap { DAVCollection(response: $0, baseURL: home) }
     }
 

@@ -59,7 +59,8 @@ public actor Authenticator {
 
     public func authenticate(_ credentials: DAVCredentials) async throws(AuthenticationError) -> GatewayUser {
         guard case .basic(let username, _) = credentials else { throw .unsupportedScheme }
-        let key = Data(HMAC<SHA256>.authenticationCode(for: Data(credentials.authorizationHeader.utf8), using: cacheKey))
+        let key = Data(
+            HMAC<SHA256>.authenticationCode(for: Data(credentials.authorizationHeader.utf8), using: cacheKey))
         let now = ContinuousClock.now
         if let entry = cache[key], entry.expires > now { return entry.user }
 

@@ -13,7 +13,9 @@ public struct GatewayUser: JMAPCaller, Hashable {
     public let credentials: DAVCredentials
     public let accounts: [String: Account]
 
-    public init(username: String, principalURL: URL, credentials: DAVCredentials, accountCapabilities: [String: JSONObject]) {
+    public init(
+        username: String, principalURL: URL, credentials: DAVCredentials, accountCapabilities: [String: JSONObject]
+    ) {
         self.username = username
         self.principalURL = principalURL
         self.credentials = credentials

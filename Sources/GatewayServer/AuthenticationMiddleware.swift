@@ -10,7 +10,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     let authenticator: Authenticator
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         guard let credentials = Self.credentials(from: request.headers[.authorization]) else {
             throw ProblemError.unauthorized
         }

@@ -6,7 +6,9 @@ struct CORSPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
     /// `["*"]` allows any origin.
     let allowedOrigins: [String]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         guard let origin = request.headers[.origin], allowedOrigins == ["*"] || allowedOrigins.contains(origin) else {
             return try await next(request, context)
         }

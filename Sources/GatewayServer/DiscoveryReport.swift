@@ -31,7 +31,9 @@ public struct DiscoveryReport: Sendable, CustomStringConvertible {
         let discovery = DAVDiscovery(client: client, baseURL: endpoint.baseURL, contextURLs: endpoint.contextURLs)
         let principal = try await discovery.principal(at: discovery.currentUserPrincipal())
         var collections: [DAVCollection] = []
-        for home in Set(principal.addressbookHomes + principal.calendarHomes).sorted(by: { $0.absoluteString < $1.absoluteString }) {
+        for home in Set(principal.addressbookHomes + principal.calendarHomes).sorted(by: {
+            $0.absoluteString < $1.absoluteString
+        }) {
             collections += try await discovery.collections(inHome: home)
         }
         return DiscoveryReport(principal: principal, collections: collections)

@@ -19,7 +19,9 @@ public enum GatewayApplication {
         let coordinator = SyncCoordinator(
             store: store, httpClient: httpClient, davConfiguration: configuration.backend.davClientConfiguration,
             options: configuration.backend.syncOptions, logger: logger)
-        let poller = SyncPoller(coordinator: coordinator, interval: configuration.backend.pollInterval, logger: logger)
+        let poller = SyncPoller(
+            coordinator: coordinator, interval: configuration.backend.pollInterval,
+            changeLogSize: configuration.cache.changeLogSize, logger: logger)
         let methods = GatewayMethods(limits: configuration.limits, blobs: blobs)
         let accountCapabilities = methods.accountCapabilities
         let authenticator = Authenticator(

@@ -17,7 +17,8 @@ struct HealthRoutes: Sendable {
                 return try JSONResponse.make(["status": "ready", "backendStatus": .int(status)] as JSONValue)
             case .failure(let error):
                 return try JSONResponse.make(
-                    ["status": "unavailable", "detail": .string(error.description)] as JSONValue, status: .serviceUnavailable)
+                    ["status": "unavailable", "detail": .string(error.description)] as JSONValue,
+                    status: .serviceUnavailable)
             }
         }
     }

@@ -95,7 +95,8 @@ struct JMAPRoutes: Sendable {
             do {
                 body = try await request.body.collect(upTo: limits.maxSizeRequest)
             } catch is NIOTooManyBytesError {
-                throw ProblemError(.limit("maxSizeRequest", detail: "The request is larger than \(limits.maxSizeRequest) bytes."))
+                throw ProblemError(
+                    .limit("maxSizeRequest", detail: "The request is larger than \(limits.maxSizeRequest) bytes."))
             }
             do {
                 let jmapRequest = try JMAPCore.Request(body: Data(buffer: body))
@@ -129,7 +130,9 @@ struct JMAPRoutes: Sendable {
                 body = try await request.body.collect(upTo: limits.maxSizeUpload)
             } catch is NIOTooManyBytesError {
                 throw ProblemError(
-                    .limit("maxSizeUpload", status: 413, detail: "The upload is larger than \(limits.maxSizeUpload) bytes."))
+                    .limit(
+                        "maxSizeUpload", status: 413, detail: "The upload is larger than \(limits.maxSizeUpload) bytes."
+                    ))
             }
             let info = try blobs.store(Data(buffer: body), type: type, accountId: accountId)
             let upload: JSONValue = [
@@ -167,7 +170,10 @@ struct JMAPRoutes: Sendable {
 /// `Content-Disposition: attachment` with the name in both the ASCII and the RFC 8187 form.
 enum ContentDisposition {
     static func attachment(filename: String) -> String {
-        let ascii = String(filename.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_" })
+        let ascii = String(
+            filename.unicodeScalars.map {
+                $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_"
+            })
         let encoded = filename.addingPercentEncoding(withAllowedCharacters: .rfc8187AttrChar) ?? ascii
         return "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
     }
@@ -175,5 +181,6 @@ enum ContentDisposition {
 
 extension CharacterSet {
     /// attr-char of RFC 8187 §3.2.1.
-    static let rfc8187AttrChar = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~")
+    static let rfc8187AttrChar = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~")
 }

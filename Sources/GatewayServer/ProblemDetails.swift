@@ -9,7 +9,10 @@ struct ProblemError: Error, HTTPResponseError {
     var document: JSONObject
     var headers: HTTPFields = [:]
 
-    init(status: HTTPResponse.Status, type: String = "about:blank", title: String? = nil, detail: String, extra: JSONObject = [:]) {
+    init(
+        status: HTTPResponse.Status, type: String = "about:blank", title: String? = nil, detail: String,
+        extra: JSONObject = [:]
+    ) {
         self.status = status
         var document = extra
         document["type"] = .string(type)
@@ -25,7 +28,8 @@ struct ProblemError: Error, HTTPResponseError {
     }
 
     static let unauthorized: ProblemError = {
-        var error = ProblemError(status: .unauthorized, detail: "Authentication with the DAV server's credentials is required.")
+        var error = ProblemError(
+            status: .unauthorized, detail: "Authentication with the DAV server's credentials is required.")
         error.headers[.wwwAuthenticate] = #"Basic realm="JMAP Gateway", charset="UTF-8""#
         return error
     }()
@@ -40,10 +44,13 @@ struct ProblemError: Error, HTTPResponseError {
 
 /// JSON responses, always through `JSONCoding` so `/` is never escaped.
 enum JSONResponse {
-    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) throws -> Response {
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) throws
+        -> Response
+    {
         var headers = extra
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-cache, no-store, must-revalidate"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONCoding.encode(value))))
+        return Response(
+            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONCoding.encode(value))))
     }
 }

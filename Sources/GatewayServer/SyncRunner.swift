@@ -22,7 +22,8 @@ public enum SyncRunner {
                         + " fetched \(collection.fetched), removed \(collection.removed)")
             }
             if report.collectionsRemoved > 0 { lines.append("  collections removed: \(report.collectionsRemoved)") }
-            let seconds = Double(report.duration.components.seconds) + Double(report.duration.components.attoseconds) / 1e18
+            let seconds =
+                Double(report.duration.components.seconds) + Double(report.duration.components.attoseconds) / 1e18
             let rate = seconds > 0 ? Int(Double(report.fetched) / seconds) : 0
             lines.append("synced \(report.fetched) resources in \(report.duration.formatted()) (\(rate)/s)")
             return lines.joined(separator: "\n")

@@ -88,7 +88,8 @@ public struct Arguments: Sendable {
     public func finish() throws(MethodError) {
         let unknown = object.keys.filter { !consumed.contains($0) }.sorted()
         if !unknown.isEmpty {
-            throw .invalidArguments("Unknown argument\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", ")).")
+            throw .invalidArguments(
+                "Unknown argument\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", ")).")
         }
     }
 }

@@ -23,7 +23,8 @@ public struct Invocation: Sendable, Hashable {
             case .object(let arguments) = parts[1],
             case .string(let id) = parts[2]
         else {
-            throw .notRequest("Each method call must be an array of [name: String, arguments: Object, methodCallId: String].")
+            throw .notRequest(
+                "Each method call must be an array of [name: String, arguments: Object, methodCallId: String].")
         }
         self.init(name: name, arguments: arguments, methodCallId: id)
     }

@@ -49,7 +49,10 @@ public struct Request: Sendable, Hashable {
         for key in object.keys where !["using", "methodCalls", "createdIds"].contains(key) {
             throw .notRequest("Unknown request member `\(key)`.")
         }
-        self.init(using: capabilities, methodCalls: try calls.map { (call) throws(RequestError) in try Invocation(json: call) }, createdIds: createdIds)
+        self.init(
+            using: capabilities,
+            methodCalls: try calls.map { (call) throws(RequestError) in try Invocation(json: call) },
+            createdIds: createdIds)
     }
 }
 

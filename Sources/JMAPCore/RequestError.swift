@@ -20,11 +20,15 @@ public struct RequestError: Error, Sendable, Hashable {
     public static func unknownCapability(_ capabilities: [String]) -> Self {
         .init(
             type: typePrefix + "unknownCapability",
-            detail: "The request uses capabilities this server does not support: \(capabilities.joined(separator: ", "))."
+            detail:
+                "The request uses capabilities this server does not support: \(capabilities.joined(separator: ", "))."
         )
     }
 
-    public static func notJSON(_ detail: String = "The content type of the request was not application/json or the request did not parse as I-JSON.") -> Self {
+    public static func notJSON(
+        _ detail: String =
+            "The content type of the request was not application/json or the request did not parse as I-JSON."
+    ) -> Self {
         .init(type: typePrefix + "notJSON", detail: detail)
     }
 

@@ -10,13 +10,15 @@ public struct RequestProcessor<Caller: JMAPCaller>: Sendable {
         self.limits = limits
     }
 
-    public func process(_ request: Request, caller: Caller, sessionState: String) async throws(RequestError) -> Response {
+    public func process(_ request: Request, caller: Caller, sessionState: String) async throws(RequestError) -> Response
+    {
         let unknown = request.using.filter { registry.capabilities[$0] == nil }
         if !unknown.isEmpty { throw .unknownCapability(unknown) }
         if request.methodCalls.count > limits.maxCallsInRequest {
             throw .limit(
                 "maxCallsInRequest",
-                detail: "The request has \(request.methodCalls.count) method calls; the limit is \(limits.maxCallsInRequest)."
+                detail:
+                    "The request has \(request.methodCalls.count) method calls; the limit is \(limits.maxCallsInRequest)."
             )
         }
 
@@ -28,7 +30,8 @@ public struct RequestProcessor<Caller: JMAPCaller>: Sendable {
             do {
                 let arguments = try ResultReference.resolve(in: call.arguments, against: responses)
                 guard let method = registry.methods[call.name], context.using.contains(method.capability) else {
-                    throw MethodError.unknownMethod("Unknown method \(call.name) (or its capability is not in `using`).")
+                    throw MethodError.unknownMethod(
+                        "Unknown method \(call.name) (or its capability is not in `using`).")
                 }
                 for response in try await method.handler(&context, arguments) {
                     responses.append(
@@ -89,7 +92,8 @@ public struct ResultReference: Sendable, Hashable {
             guard let pointer = JSONPointer(reference.path),
                 let target = pointer.evaluate(in: .object(response.arguments))
             else {
-                throw .invalidResultReference("The path \(reference.path) does not resolve in the \(reference.name) response.")
+                throw .invalidResultReference(
+                    "The path \(reference.path) does not resolve in the \(reference.name) response.")
             }
             resolved[key] = nil
             resolved[plainKey] = target

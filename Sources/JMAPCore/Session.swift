@@ -6,7 +6,9 @@ public struct Account: Sendable, Hashable {
     /// Capability URI to the account-level capability object.
     public var accountCapabilities: [String: JSONObject]
 
-    public init(name: String, isPersonal: Bool = true, isReadOnly: Bool = false, accountCapabilities: [String: JSONObject]) {
+    public init(
+        name: String, isPersonal: Bool = true, isReadOnly: Bool = false, accountCapabilities: [String: JSONObject]
+    ) {
         self.name = name
         self.isPersonal = isPersonal
         self.isReadOnly = isReadOnly

@@ -36,8 +36,12 @@ extension SetError {
     public static func tooLarge(_ description: String? = nil) -> Self { .init("tooLarge", description: description) }
     public static func rateLimit(_ description: String? = nil) -> Self { .init("rateLimit", description: description) }
     public static func notFound(_ description: String? = nil) -> Self { .init("notFound", description: description) }
-    public static func invalidPatch(_ description: String? = nil) -> Self { .init("invalidPatch", description: description) }
-    public static func willDestroy(_ description: String? = nil) -> Self { .init("willDestroy", description: description) }
+    public static func invalidPatch(_ description: String? = nil) -> Self {
+        .init("invalidPatch", description: description)
+    }
+    public static func willDestroy(_ description: String? = nil) -> Self {
+        .init("willDestroy", description: description)
+    }
     public static func singleton(_ description: String? = nil) -> Self { .init("singleton", description: description) }
     public static func invalidProperties(_ properties: [String], _ description: String? = nil) -> Self {
         .init("invalidProperties", description: description, properties: properties)

@@ -40,7 +40,8 @@ public struct BlobStore: Sendable {
         guard FileManager.default.fileExists(atPath: dataURL.path) else { return nil }
         let data = try Data(contentsOf: dataURL)
         let info =
-            (try? JSONDecoder().decode(BlobInfo.self, from: Data(contentsOf: accountDirectory.appending(path: blobId + ".json"))))
+            (try? JSONDecoder().decode(
+                BlobInfo.self, from: Data(contentsOf: accountDirectory.appending(path: blobId + ".json"))))
             ?? BlobInfo(blobId: blobId, type: "application/octet-stream", size: data.count)
         return (data, info)
     }
@@ -53,7 +54,9 @@ public struct BlobStore: Sendable {
     /// Ids become file names: only the RFC 8620 Id alphabet, never `.` or `/`.
     static func isSafeName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.count <= 255
-            && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }
+            && name.unicodeScalars.allSatisfy {
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_")
+            }
     }
 }
 

@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import JMAPCore
-import Testing
 import TestSupport
+import Testing
 
 /// The API resource (RFC 8620 §3) over real HTTP: method calls, result references, and the
 /// request-level errors of §3.6.1 as problem details.
@@ -15,7 +15,8 @@ import TestSupport
             var headers = TestBackends.alice.authorization
             headers[.contentType] = "application/json"
             let body = #"{\#(Self.core),"methodCalls":[["Core/echo",{"path":"a/b","n":1,"list":[true,null]},"c1"]]}"#
-            try await client.execute(uri: "/jmap/api", method: .post, headers: headers, body: ByteBuffer(string: body)) {
+            try await client.execute(uri: "/jmap/api", method: .post, headers: headers, body: ByteBuffer(string: body))
+            {
                 response in
                 #expect(response.status == .ok)
                 let text = String(buffer: response.body)
@@ -96,7 +97,8 @@ import TestSupport
             type: "urn:ietf:params:jmap:error:notRequest"),
         .init(
             name: "too many calls",
-            body: #"{\#(core),"methodCalls":[\#(Array(repeating: #"["Core/echo",{},"c"]"#, count: 5).joined(separator: ","))]}"#,
+            body:
+                #"{\#(core),"methodCalls":[\#(Array(repeating: #"["Core/echo",{},"c"]"#, count: 5).joined(separator: ","))]}"#,
             type: "urn:ietf:params:jmap:error:limit", limit: "maxCallsInRequest"),
         .init(
             name: "too large",

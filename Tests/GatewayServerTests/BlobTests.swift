@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import JMAPCore
-import Testing
 import TestSupport
+import Testing
 
 /// Upload (RFC 8620 §6.1), download (§6.2) and the Blob methods (RFC 9404) over real HTTP.
 @Suite struct BlobTests {
@@ -65,7 +65,8 @@ import TestSupport
             try await client.execute(
                 uri: "/jmap/download/\(bob)/\(blobId)/x.txt", method: .get, headers: TestBackends.bob.authorization
             ) { #expect($0.status == .notFound) }
-            let (status, _) = try await Self.upload(client, [1], type: "text/plain", accountId: alice, as: TestBackends.bob)
+            let (status, _) = try await Self.upload(
+                client, [1], type: "text/plain", accountId: alice, as: TestBackends.bob)
             #expect(status == .notFound)
         }
     }
@@ -86,7 +87,8 @@ import TestSupport
     @Test func blobUploadAndGet() async throws {
         try await TestGateway().run { client in
             let accountId = try await client.accountId(of: TestBackends.alice)
-            let (_, upload) = try await Self.upload(client, Array("0123456789".utf8), type: "text/plain", accountId: accountId)
+            let (_, upload) = try await Self.upload(
+                client, Array("0123456789".utf8), type: "text/plain", accountId: accountId)
             let uploaded = try #require(upload["blobId"]?.stringValue)
             let (_, response) = try await client.jmap(
                 #"""
@@ -109,7 +111,9 @@ import TestSupport
             #expect(list.count == 2)
             let first = try #require(list.first?.objectValue)
             #expect(first["id"] == created["id"])
-            #expect(first["data:asBase64"]?.stringValue.flatMap { Data(base64Encoded: $0) } == Data("abc/".utf8) + Data([0xFF]) + Data("234".utf8))
+            #expect(
+                first["data:asBase64"]?.stringValue.flatMap { Data(base64Encoded: $0) } == Data("abc/".utf8)
+                    + Data([0xFF]) + Data("234".utf8))
             #expect(first["digest:sha-256"]?.stringValue?.isEmpty == false)
             #expect(calls[1].arguments["notFound"] == ["nope"])
 

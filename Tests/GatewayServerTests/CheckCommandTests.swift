@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import GatewayServer
 
@@ -50,7 +50,8 @@ import TestSupport
         var configuration = GatewayConfiguration(backendURL: try backends.url(.radicale))
         configuration.backend.timeout = .seconds(10)
         await #expect(throws: (any Error).self) {
-            _ = try await DiscoveryReport.run(configuration: configuration, credentials: .basic(username: "alice", password: "x"))
+            _ = try await DiscoveryReport.run(
+                configuration: configuration, credentials: .basic(username: "alice", password: "x"))
         }
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import JMAPCore
-import Testing
 import TestSupport
+import Testing
 
 /// The session resource (RFC 8620 §2) and authentication by the DAV server, over real HTTP
 /// against Radicale.
@@ -23,7 +23,10 @@ import TestSupport
             #expect(session["username"] == "alice")
             let core = try #require(session["capabilities"]?.objectValue?[Capability.core]?.objectValue)
             #expect(core["maxCallsInRequest"] == 7)
-            for key in ["maxSizeUpload", "maxConcurrentUpload", "maxSizeRequest", "maxConcurrentRequests", "maxObjectsInGet", "maxObjectsInSet"] {
+            for key in [
+                "maxSizeUpload", "maxConcurrentUpload", "maxSizeRequest", "maxConcurrentRequests", "maxObjectsInGet",
+                "maxObjectsInSet",
+            ] {
                 #expect(core[key]?.intValue ?? 0 > 0, "\(key)")
             }
             let accounts = try #require(session["accounts"]?.objectValue)

@@ -14,7 +14,8 @@ struct TestGateway {
         let backends = try TestBackends.load()
         var configuration = GatewayConfiguration(backendURL: try backends.url(server))
         configuration.server.port = 0
-        configuration.cache.path = FileManager.default.temporaryDirectory
+        configuration.cache.path =
+            FileManager.default.temporaryDirectory
             .appending(path: "jmap-gateway-tests-\(UUID().uuidString)").path
         configuration.backend.timeout = .seconds(10)
         adjust(&configuration)

@@ -6,9 +6,15 @@ import Testing
 
 @Suite struct SyncUnitTests {
     @Test func uidIsReadFromFoldedAndGroupedLines() {
-        #expect(ResourceUID.extract(from: Data("BEGIN:VCARD\r\nVERSION:4.0\r\nUID:urn:uuid:1234\r\nEND:VCARD\r\n".utf8)) == "urn:uuid:1234")
-        #expect(ResourceUID.extract(from: Data("BEGIN:VCARD\nUID:abc\n def\nEND:VCARD\n".utf8)) == "abcdef")
-        #expect(ResourceUID.extract(from: Data("BEGIN:VCARD\r\nitem1.UID;VALUE=text:x\r\nEND:VCARD".utf8)) == "x")
+        #expect(
+            ResourceUID.extract(
+                from: Data("BEGIN:VCARD\r\nVERSION:4.0\r\nUID:urn:uuid:1234\r\nEND:VCARD\r\n".utf8))
+                == "urn:uuid:1234")
+        #expect(
+            ResourceUID.extract(from: Data("BEGIN:VCARD\nUID:abc\n def\nEND:VCARD\n".utf8)) == "abcdef")
+        #expect(
+            ResourceUID.extract(from: Data("BEGIN:VCARD\r\nitem1.UID;VALUE=text:x\r\nEND:VCARD".utf8))
+                == "x")
         #expect(ResourceUID.extract(from: Data("BEGIN:VCARD\r\nFN:UID:no\r\nEND:VCARD".utf8)) == nil)
     }
 

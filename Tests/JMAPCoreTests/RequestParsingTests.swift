@@ -6,10 +6,12 @@ import Testing
 /// Request parsing (RFC 8620 §3.3) and the small value types of §1.2.
 @Suite struct RequestParsingTests {
     @Test func parsesARequestWithCreatedIds() throws {
-        let body = #"{"using":["urn:ietf:params:jmap:core"],"methodCalls":[["Core/echo",{"a":1.5,"b":2},"c"]],"createdIds":{"k":"v"}}"#
+        let body =
+            #"{"using":["urn:ietf:params:jmap:core"],"methodCalls":[["Core/echo",{"a":1.5,"b":2},"c"]],"createdIds":{"k":"v"}}"#
         let request = try Request(body: Data(body.utf8))
         #expect(request.using == ["urn:ietf:params:jmap:core"])
-        #expect(request.methodCalls == [Invocation(name: "Core/echo", arguments: ["a": 1.5, "b": 2], methodCallId: "c")])
+        #expect(
+            request.methodCalls == [Invocation(name: "Core/echo", arguments: ["a": 1.5, "b": 2], methodCallId: "c")])
         #expect(request.createdIds == ["k": "v"])
     }
 

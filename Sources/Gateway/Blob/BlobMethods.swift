@@ -30,15 +30,18 @@ public struct BlobMethods: Sendable {
 
     public func register(in registry: inout MethodRegistry<GatewayUser>) {
         registry.register(capability: Self.capability)
-        registry.register(Method("Blob/upload", capability: Self.capability) { context, arguments in
-            try upload(&context, arguments)
-        })
-        registry.register(Method("Blob/get", capability: Self.capability) { context, arguments in
-            try get(context, arguments)
-        })
-        registry.register(Method("Blob/lookup", capability: Self.capability) { context, arguments in
-            try lookup(context, arguments)
-        })
+        registry.register(
+            Method("Blob/upload", capability: Self.capability) { context, arguments in
+                try upload(&context, arguments)
+            })
+        registry.register(
+            Method("Blob/get", capability: Self.capability) { context, arguments in
+                try get(context, arguments)
+            })
+        registry.register(
+            Method("Blob/lookup", capability: Self.capability) { context, arguments in
+                try lookup(context, arguments)
+            })
     }
 
     // MARK: Blob/upload (§4.1)
@@ -60,7 +63,9 @@ public struct BlobMethods: Sendable {
                 let (data, type) = try assemble(value, accountId: accountId, context: context)
                 let info = try store.store(data, type: type ?? "application/octet-stream", accountId: accountId)
                 context.createdIds[creationId] = info.blobId
-                created[creationId] = ["id": .string(info.blobId), "type": JSONValue(type, JSONValue.string), "size": .int(info.size)]
+                created[creationId] = [
+                    "id": .string(info.blobId), "type": JSONValue(type, JSONValue.string), "size": .int(info.size),
+                ]
             } catch let error as SetError {
                 notCreated[creationId] = error.json
             }
@@ -154,12 +159,14 @@ public struct BlobMethods: Sendable {
         var list: [JSONValue] = []
         var notFound: [String] = []
         for id in ids {
-            guard let blobId = context.resolve(id: id), let (blob, _) = try store.load(blobId: blobId, accountId: accountId)
+            guard let blobId = context.resolve(id: id),
+                let (blob, _) = try store.load(blobId: blobId, accountId: accountId)
             else {
                 notFound.append(id)
                 continue
             }
-            list.append(.object(Self.describe(blob, id: blobId, properties: properties, offset: offset, length: length)))
+            list.append(
+                .object(Self.describe(blob, id: blobId, properties: properties, offset: offset, length: length)))
         }
         return ["accountId": .string(accountId), "list": .array(list), "notFound": JSONValue(notFound)]
     }
@@ -209,7 +216,8 @@ public struct BlobMethods: Sendable {
         let ids = try arguments.stringArray("ids") ?? []
         try arguments.finish()
         if let typeName = typeNames.first {
-            throw MethodError("unknownDataType", description: "No data type that references blobs is named \(typeName).")
+            throw MethodError(
+                "unknownDataType", description: "No data type that references blobs is named \(typeName).")
         }
         let list = ids.map { id -> JSONValue in ["id": .string(id), "matchedIds": [:]] }
         return ["accountId": .string(accountId), "list": .array(list), "notFound": []]

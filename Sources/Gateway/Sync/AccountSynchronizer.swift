@@ -23,7 +23,9 @@ public actor AccountSynchronizer {
     private(set) var pollBackoffUntil: ContinuousClock.Instant?
     private var consecutiveFailures = 0
 
-    init(accountId: String, principalURL: URL, client: DAVClient, store: any Store, options: SyncOptions, logger: Logger) {
+    init(
+        accountId: String, principalURL: URL, client: DAVClient, store: any Store, options: SyncOptions, logger: Logger
+    ) {
         self.accountId = accountId
         self.principalURL = principalURL
         self.client = client
@@ -119,7 +121,8 @@ public actor AccountSynchronizer {
         }
         var collections: [StoredCollection] = []
         for home in homes ?? [] {
-            for collection in try await discovery.collections(inHome: home) {
+            for collection in try await discovery.collections(inHome: home, properties: DAVCollection.listingProperties)
+            {
                 let href = DAVHref.normalize(collection.url.absoluteString, relativeTo: home)
                 guard !collections.contains(where: { $0.href == href }) else { continue }
                 collections.append(

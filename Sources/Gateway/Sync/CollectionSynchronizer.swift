@@ -69,7 +69,8 @@ struct CollectionSynchronizer: Sendable {
         return .init(
             href: collection.href, displayName: collection.displayName, method: .syncCollection,
             listed: result.members.count, fetched: fetched.objects.count,
-            removed: initial ? max(0, versions.count - result.members.count) : result.removed.count + fetched.missing.count,
+            removed: initial
+                ? max(0, versions.count - result.members.count) : result.removed.count + fetched.missing.count,
             tokenRefused: false)
     }
 
@@ -143,7 +144,9 @@ struct CollectionSynchronizer: Sendable {
             if href == own {
                 ctag = response.property(.getCTag)?.trimmedText
                 syncToken = response.property(.syncToken)?.trimmedText
-            } else if response.property(.resourceType)?.child(.collection) == nil, response.status.map({ $0 < 300 }) ?? true {
+            } else if response.property(.resourceType)?.child(.collection) == nil,
+                response.status.map({ $0 < 300 }) ?? true
+            {
                 members.append((href, response.property(.getETag)?.trimmedText))
             }
         }

@@ -5,7 +5,8 @@ import Foundation
 enum ResourceUID {
     static func extract(from body: Data) -> String? {
         let text = String(decoding: body, as: UTF8.self)
-        var lines = text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).makeIterator()
+        var lines = text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .makeIterator()
         var current: Substring? = lines.next()
         while let line = current {
             var logical = String(line.hasSuffix("\r") ? line.dropLast() : line)

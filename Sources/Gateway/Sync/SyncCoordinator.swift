@@ -27,7 +27,8 @@ public actor SyncCoordinator {
     /// The user's synchronizer, with the credentials of this login.
     public func synchronizer(for user: GatewayUser) async throws -> AccountSynchronizer {
         let client = DAVClient(
-            httpClient: httpClient.client, configuration: davConfiguration, credentials: user.credentials, logger: logger)
+            httpClient: httpClient.client, configuration: davConfiguration, credentials: user.credentials,
+            logger: logger)
         if let existing = synchronizers[user.accountId] {
             await existing.touch(client: client)
             return existing
@@ -38,6 +39,15 @@ public actor SyncCoordinator {
             logger: logger)
         synchronizers[user.accountId] = synchronizer
         return synchronizer
+    }
+
+    /// Trims every account's change log to its newest `keepingNewest` entries per data type.
+    func pruneChanges(keepingNewest: Int) async {
+        do {
+            try await store.pruneChanges(accountId: nil, keepingNewest: keepingNewest)
+        } catch {
+            logger.warning("pruning the change log failed", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Accounts used within `window`: the ones worth polling.

@@ -11,14 +11,18 @@ public struct SyncPoller: Service {
     let maxConcurrentAccounts: Int
     /// Accounts unused for longer than this are left alone until their next request.
     let activityWindow: Duration
+    /// Changes kept per account and data type (older states get `cannotCalculateChanges`).
+    let changeLogSize: Int
     let logger: Logger
 
     public init(
-        coordinator: SyncCoordinator, interval: Duration, maxConcurrentAccounts: Int = 4, activityWindow: Duration? = nil,
-        logger: Logger
+        coordinator: SyncCoordinator, interval: Duration, maxConcurrentAccounts: Int = 4,
+        activityWindow: Duration? = nil,
+        changeLogSize: Int = 10_000, logger: Logger
     ) {
         self.coordinator = coordinator
         self.interval = interval
+        self.changeLogSize = changeLogSize
         self.maxConcurrentAccounts = maxConcurrentAccounts
         self.activityWindow = activityWindow ?? interval * 10
         self.logger = logger
@@ -30,6 +34,7 @@ public struct SyncPoller: Service {
             try? await Task.sleep(for: interval * jitter)
             guard !Task.isCancelledOrShuttingDown else { break }
             await pollOnce()
+            await coordinator.pruneChanges(keepingNewest: changeLogSize)
         }
     }
 
@@ -54,7 +59,8 @@ public struct SyncPoller: Service {
         do {
             _ = try await account.sync()
         } catch {
-            logger.warning("background sync failed", metadata: ["account": "\(account.accountId)", "error": "\(error)"])
+            logger.warning(
+                "background sync failed", metadata: ["account": "\(account.accountId)", "error": "\(error)"])
         }
     }
 }

@@ -54,10 +54,13 @@ extension GatewayConfiguration {
         configuration.backend.caldavURL = try backendSection.url("caldav_url")
         configuration.backend.timeout = try backendSection.duration("timeout") ?? configuration.backend.timeout
         configuration.backend.tlsVerify = try backendSection.bool("tls_verify") ?? true
-        configuration.backend.pollInterval = try backendSection.duration("poll_interval") ?? configuration.backend.pollInterval
+        configuration.backend.pollInterval =
+            try backendSection.duration("poll_interval") ?? configuration.backend.pollInterval
         configuration.backend.maxConnections = try backendSection.positiveInt("max_connections") ?? 8
-        configuration.backend.authCacheTTL = try backendSection.duration("auth_cache_ttl") ?? configuration.backend.authCacheTTL
-        configuration.backend.minSyncAge = try backendSection.duration("min_sync_age") ?? configuration.backend.minSyncAge
+        configuration.backend.authCacheTTL =
+            try backendSection.duration("auth_cache_ttl") ?? configuration.backend.authCacheTTL
+        configuration.backend.minSyncAge =
+            try backendSection.duration("min_sync_age") ?? configuration.backend.minSyncAge
         configuration.backend.syncCollection = try backendSection.bool("sync_collection") ?? true
         configuration.backend.multigetBatchSize = try backendSection.positiveInt("multiget_batch_size") ?? 100
         try backendSection.finish()
@@ -65,12 +68,15 @@ extension GatewayConfiguration {
         var cache = try top.section("cache")
         configuration.cache.driver = try cache.choice("driver", of: Cache.Driver.self) ?? .sqlite
         configuration.cache.path = try cache.string("path") ?? configuration.cache.path
+        configuration.cache.changeLogSize =
+            try cache.positiveInt("change_log_size") ?? configuration.cache.changeLogSize
         try cache.finish()
 
         var limits = try top.section("limits")
         var coreLimits = CoreLimits()
         coreLimits.maxSizeUpload = try limits.positiveInt("max_size_upload") ?? coreLimits.maxSizeUpload
-        coreLimits.maxConcurrentUpload = try limits.positiveInt("max_concurrent_upload") ?? coreLimits.maxConcurrentUpload
+        coreLimits.maxConcurrentUpload =
+            try limits.positiveInt("max_concurrent_upload") ?? coreLimits.maxConcurrentUpload
         coreLimits.maxSizeRequest = try limits.positiveInt("max_size_request") ?? coreLimits.maxSizeRequest
         coreLimits.maxConcurrentRequests =
             try limits.positiveInt("max_concurrent_requests") ?? coreLimits.maxConcurrentRequests
@@ -84,7 +90,8 @@ extension GatewayConfiguration {
         if let level = try log.string("level") {
             guard let parsed = Logger.Level(rawValue: level) else {
                 throw ConfigurationError(
-                    "log.level: \"\(level)\" is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+                    "log.level: \"\(level)\" is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             configuration.log.level = parsed
         }
@@ -156,7 +163,9 @@ private struct Section {
         guard let array = value.array else { throw ConfigurationError("\(key(name)) must be an array of strings") }
         var strings: [String] = []
         for element in array {
-            guard let string = element.string else { throw ConfigurationError("\(key(name)) must be an array of strings") }
+            guard let string = element.string else {
+                throw ConfigurationError("\(key(name)) must be an array of strings")
+            }
             strings.append(string)
         }
         return strings
@@ -175,12 +184,14 @@ private struct Section {
     mutating func duration(_ name: String) throws(ConfigurationError) -> Duration? {
         guard let text = try string(name) else { return nil }
         guard let duration = DurationParser.parse(text) else {
-            throw ConfigurationError("\(key(name)): \"\(text)\" is not a duration like \"500ms\", \"30s\", \"5m\" or \"1h\"")
+            throw ConfigurationError(
+                "\(key(name)): \"\(text)\" is not a duration like \"500ms\", \"30s\", \"5m\" or \"1h\"")
         }
         return duration
     }
 
-    mutating func choice<T: RawRepresentable & CaseIterable>(_ name: String, of type: T.Type) throws(ConfigurationError) -> T?
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ name: String, of type: T.Type) throws(ConfigurationError)
+        -> T?
     where T.RawValue == String {
         guard let text = try string(name) else { return nil }
         guard let value = T(rawValue: text) else {

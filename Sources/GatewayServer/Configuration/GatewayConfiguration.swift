@@ -58,6 +58,9 @@ public struct GatewayConfiguration: Sendable {
         /// Directory holding the cache database and uploaded blobs.
         public var path = "./cache"
 
+        /// Changes kept per account and data type for `/changes`; older states get `cannotCalculateChanges`.
+        public var changeLogSize = 10_000
+
         public var databasePath: String { URL(filePath: path).appending(path: "gateway.sqlite").path }
         public var blobDirectory: URL { URL(filePath: path).appending(path: "blobs") }
     }

@@ -29,6 +29,11 @@ public protocol Store: Sendable {
     /// The current state string of a data type.
     func state(accountId: String, dataType: DataType) async throws(StoreError) -> String
 
+    /// Keeps the newest `keepingNewest` changes per account and data type; older states then get
+    /// `cannotCalculateChanges`. Returns the number of change rows removed.
+    @discardableResult
+    func pruneChanges(accountId: String?, keepingNewest: Int) async throws(StoreError) -> Int
+
     /// Changes since `sinceState`, oldest first, coalesced per id (§5.2), at most `maxChanges` ids.
     func changes(
         accountId: String, dataType: DataType, sinceState: String, maxChanges: Int?
