@@ -30,7 +30,7 @@ public struct DAVElement: Sendable, Hashable {
     }
 
     /// The trimmed text content.
-    public var trimmedText: String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+    public var trimmedText: String { text.trimmingXMLWhitespace }
 
     /// The `DAV:href` values inside (e.g. of `current-user-principal` or a home set).
     public var hrefs: [String] { descendants(.href).map(\.trimmedText).filter { !$0.isEmpty } }

@@ -11,14 +11,14 @@ public enum DAVHref {
     /// resolved against `base`, usually the request URL. An href that is not an http(s) URL (e.g.
     /// `mailto:`) comes back trimmed but otherwise unchanged, as it cannot name a DAV resource.
     public static func normalize(_ href: String, relativeTo base: URL) -> String {
-        components(href, relativeTo: base)?.absoluteString ?? href.trimmingCharacters(in: .whitespacesAndNewlines)
+        components(href, relativeTo: base)?.absoluteString ?? href.trimmingXMLWhitespace
     }
 
     /// The canonical path (with the query, if any) of `href`: what to send where a server expects a
     /// path on its own host, e.g. in a multiget's `DAV:href` list.
     public static func path(_ href: String, relativeTo base: URL) -> String {
         guard let parts = components(href, relativeTo: base) else {
-            return href.trimmingCharacters(in: .whitespacesAndNewlines)
+            return href.trimmingXMLWhitespace
         }
         return parts.pathAndQuery
     }
@@ -46,7 +46,7 @@ public enum DAVHref {
     }
 
     private static func components(_ href: String, relativeTo base: URL) -> Components? {
-        var (reference, query) = splitQuery(Substring(href.trimmingCharacters(in: .whitespacesAndNewlines)))
+        var (reference, query) = splitQuery(Substring(href.trimmingXMLWhitespace))
         if scheme(of: reference) != nil { return absoluteComponents(reference, query: query) }
         // Without an absolute http(s) base no relative href can resolve.
         let (baseReference, baseQuery) = splitQuery(Substring(base.absoluteString))

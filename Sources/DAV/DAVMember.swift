@@ -60,15 +60,17 @@ extension DAVElement {
     /// pretty-printing server puts before `BEGIN:`, and with the CRLF line ends vCard and iCalendar
     /// require (RFC 6350 §3.2, RFC 5545 §3.1) that the XML parser turned into LF (XML 1.0 §2.11), so
     /// the bytes are those a GET returns.
-    var objectData: Data {
-        var body = Data()
-        body.reserveCapacity(text.utf8.count + text.utf8.count / 32)
+    public var objectData: Data {
+        let utf8 = text.utf8
+        let start = utf8.firstIndex { !isXMLWhitespace($0) } ?? utf8.endIndex
+        var body: [UInt8] = []
+        body.reserveCapacity(utf8.count + utf8.count / 32)
         var previous: UInt8 = 0
-        for byte in text.drop(while: \.isWhitespace).utf8 {
+        for byte in utf8[start...] {
             if byte == UInt8(ascii: "\n") && previous != UInt8(ascii: "\r") { body.append(UInt8(ascii: "\r")) }
             body.append(byte)
             previous = byte
         }
-        return body
+        return Data(body)
     }
 }

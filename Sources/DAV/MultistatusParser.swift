@@ -61,7 +61,7 @@ struct MultistatusParser: SAXHandler {
             }
             return
         }
-        let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = text.trimmingXMLWhitespace
         switch (depth, name) {
         case (2, .response):
             try finishResponse()

@@ -24,6 +24,7 @@ struct Sync: AsyncParsableCommand {
     func run() async throws {
         guard passwordStdin else { throw ValidationError("Pass --password-stdin and the password on standard input.") }
         let configuration = try options.load()
+        configuration.log.bootstrap()
         let password = readLine(strippingNewline: true) ?? ""
         let credentials = DAVCredentials.basic(username: user, password: password)
         let logger = Logger(label: "jmap-gateway.sync")

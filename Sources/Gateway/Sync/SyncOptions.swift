@@ -4,12 +4,18 @@ public struct SyncOptions: Sendable, Hashable {
     public var useSyncCollection: Bool
     /// Hrefs per addressbook-multiget / calendar-multiget.
     public var multigetBatchSize: Int
+    /// Multiget REPORTs in flight at once for one collection.
+    public var multigetConcurrency: Int
     /// A request syncs first when the last sync is older than this.
     public var minSyncAge: Duration
 
-    public init(useSyncCollection: Bool = true, multigetBatchSize: Int = 100, minSyncAge: Duration = .seconds(2)) {
+    public init(
+        useSyncCollection: Bool = true, multigetBatchSize: Int = 100, multigetConcurrency: Int = 2,
+        minSyncAge: Duration = .seconds(2)
+    ) {
         self.useSyncCollection = useSyncCollection
         self.multigetBatchSize = multigetBatchSize
+        self.multigetConcurrency = multigetConcurrency
         self.minSyncAge = minSyncAge
     }
 }

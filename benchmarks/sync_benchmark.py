@@ -1,0 +1,312 @@
+#!/usr/bin/env python3
+"""Sync benchmark: the gateway against a bare DAV client, same servers, same data, same run.
+
+For each server (Radicale, Xandikos) and size (1,000 and 10,000 vCards in alice's address book,
+seeded through the servers' bulk paths) it measures:
+
+  (a) bare full sync: PROPFIND Depth 1 getetag + addressbook-multiget in batches of 100, bodies parsed
+  (b) gateway cold sync: `jmap-gateway sync` into an empty cache (sync time and the process's peak RSS)
+  (c) gateway incremental sync after one card changed on the server
+  (d) bare sync-collection with no change
+  (m) bare addressbook-multiget of one card
+
+and prints a Markdown table with the ratios the issue targets: (b)/(a) <= 1.0 and
+(c) <= 1.3 x (d) + (m). Medians of --runs runs. Standard library only.
+
+Usage: benchmarks/sync_benchmark.py [--sizes 1000,10000] [--servers radicale,xandikos] [--runs 3]
+                                    [--binary PATH] [--json FILE]
+It starts its own backends (scripts/backends.sh with a separate state dir and ports) and stops them.
+"""
+import argparse
+import base64
+import http.client
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import xml.etree.ElementTree as ET
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STATE = os.path.join(REPO, ".bench")
+PORTS = {"RADICALE_PORT": "5262", "XANDIKOS_PORT": "8092", "XANDIKOS_NGINX_PORT": "8083"}
+USER, PASSWORD = "alice", "alice-pw"
+DAV = "{DAV:}"
+CARD = "{urn:ietf:params:xml:ns:carddav}"
+
+
+# ---------------------------------------------------------------------------------------------- data
+
+FIRST = ["José", "Søren", "Łukasz", "Ōtani", "Anna", "Chen", "Fatima", "Olu", "Mia", "Ravi"]
+LAST = ["García", "Ødegaard", "Nowak", "Shōhei", "Schmidt", "Wang", "Haddad", "Adeyemi", "Rossi", "Iyer"]
+
+
+def vcard(i: int, revision: int = 0) -> str:
+    """A deterministic vCard 3.0 of about 450 bytes, like the lab's generator."""
+    first, last = FIRST[i % 10], LAST[(i // 10) % 10]
+    lines = [
+        "BEGIN:VCARD", "VERSION:3.0", f"UID:bench-card-{i}", f"FN:{first} {last} {i}",
+        f"N:{last};{first};;;", f"ORG:Bench Org {i % 97}", f"TITLE:Engineer {i % 13}",
+        f"EMAIL;TYPE=INTERNET;TYPE=WORK:{first.lower()}.{i}@example.com",
+        f"item1.EMAIL;TYPE=INTERNET:home{i}@example.org", "item1.X-ABLabel:_$!<Other>!$_",
+        f"TEL;TYPE=CELL:+1-555-{i % 10000:04d}", f"ADR;TYPE=HOME:;;{i} Main Street;Springfield;;{10000 + i};USA",
+        f"BDAY:19{70 + i % 30}-0{1 + i % 9}-1{i % 9}", f"NOTE:Card {i}\\, revision {revision}; note with comma\\, semicolon",
+        "CATEGORIES:bench,contacts", "END:VCARD",
+    ]
+    return "\r\n".join(lines) + "\r\n"
+
+
+# --------------------------------------------------------------------------------------- bare client
+
+class DAVConnection:
+    """One keep-alive connection (Radicale answers HTTP/1.0 and closes; we reconnect then)."""
+
+    def __init__(self, base: str):
+        parsed = urllib.parse.urlsplit(base)
+        self.host, self.port = parsed.hostname, parsed.port
+        self.auth = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        self.conn = None
+
+    def request(self, method: str, path: str, body: bytes = b"", headers=None):
+        headers = dict(headers or {})
+        headers["Authorization"] = self.auth
+        if body:
+            headers.setdefault("Content-Type", "application/xml; charset=utf-8")
+        for attempt in range(2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=600)
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                if response.getheader("Connection", "").lower() == "close" or response.version == 10:
+                    self.conn.close()
+                    self.conn = None
+                return response.status, response.headers, data
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.conn.close()
+                self.conn = None
+                if attempt:
+                    raise
+        raise RuntimeError("unreachable")
+
+
+PROPFIND_ETAG = b'<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>'
+
+
+def multiget_body(paths) -> bytes:
+    hrefs = "".join(f"<d:href>{p}</d:href>" for p in paths)
+    return (
+        '<?xml version="1.0"?><c:addressbook-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:carddav">'
+        f"<d:prop><d:getetag/><c:address-data/></d:prop>{hrefs}</c:addressbook-multiget>"
+    ).encode()
+
+
+def bare_full_sync(conn: DAVConnection, path: str, batch: int = 100) -> int:
+    status, _, data = conn.request("PROPFIND", path, PROPFIND_ETAG, {"Depth": "1"})
+    assert status == 207, status
+    hrefs = [
+        r.findtext(f"{DAV}href") for r in ET.fromstring(data).iter(f"{DAV}response")
+        if r.find(f".//{DAV}getetag") is not None and r.findtext(f"{DAV}href").rstrip("/") != path.rstrip("/")
+    ]
+    cards = 0
+    for start in range(0, len(hrefs), batch):
+        status, _, data = conn.request("REPORT", path, multiget_body(hrefs[start:start + batch]), {"Depth": "1"})
+        assert status == 207, status
+        for response in ET.fromstring(data).iter(f"{DAV}response"):
+            if response.findtext(f".//{CARD}address-data"):
+                cards += 1
+    return cards
+
+
+def sync_collection(conn: DAVConnection, path: str, token: str) -> tuple:
+    body = (
+        '<?xml version="1.0"?><d:sync-collection xmlns:d="DAV:">'
+        f"<d:sync-token>{token}</d:sync-token><d:sync-level>1</d:sync-level>"
+        "<d:prop><d:getetag/></d:prop></d:sync-collection>"
+    ).encode()
+    status, _, data = conn.request("REPORT", path, body, {"Depth": "0"})
+    assert status == 207, (status, data[:200])
+    root = ET.fromstring(data)
+    return root.findtext(f"{DAV}sync-token"), len(list(root.iter(f"{DAV}response")))
+
+
+def timed(function, *args):
+    started = time.perf_counter()
+    result = function(*args)
+    return (time.perf_counter() - started) * 1000, result
+
+
+# --------------------------------------------------------------------------------------- seeding
+
+def seed_radicale(base: str, path: str, count: int):
+    """Radicale's bulk path: one PUT of all cards onto the collection replaces its content."""
+    conn = DAVConnection(base)
+    body = "".join(vcard(i) for i in range(count)).encode()
+    status, _, _ = conn.request("PUT", path, body, {"Content-Type": "text/vcard"})
+    assert status in (200, 201, 204), status
+    proppatch = (
+        '<?xml version="1.0"?><d:propertyupdate xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:carddav">'
+        "<d:set><d:prop><d:resourcetype><d:collection/><c:addressbook/></d:resourcetype>"
+        "<d:displayname>Contacts</d:displayname></d:prop></d:set></d:propertyupdate>"
+    ).encode()
+    conn.request("PROPPATCH", path, proppatch)
+
+
+def seed_xandikos(count: int):
+    """Xandikos's bulk path: each collection is a git work tree; write the files and commit."""
+    directory = os.path.join(STATE, "backends", "xandikos", "data", USER, "contacts", "addressbook")
+    for name in os.listdir(directory):
+        if name.endswith(".vcf"):
+            os.remove(os.path.join(directory, name))
+    for i in range(count):
+        with open(os.path.join(directory, f"bench-card-{i}.vcf"), "w", newline="") as handle:
+            handle.write(vcard(i))
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com"]
+    subprocess.run(["git", "add", "-A", "."], cwd=directory, check=True)
+    subprocess.run(git + ["commit", "-q", "-m", f"bench {count}", "--allow-empty"], cwd=directory, check=True)
+
+
+# ----------------------------------------------------------------------------------------- gateway
+
+def gateway_sync(binary: str, base: str, cache: str) -> dict:
+    """Runs `jmap-gateway sync --json`; returns its report plus the process's peak RSS in MB."""
+    config = os.path.join(cache, "config.toml")
+    with open(config, "w") as handle:
+        handle.write(f'[backend]\nurl = "{base}"\n[cache]\npath = "{cache}"\n[log]\nlevel = "error"\n')
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [binary, "sync", "--config", config, "--user", USER, "--password-stdin", "--json"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdin.write(f"{PASSWORD}\n".encode())
+    process.stdin.close()
+    output = process.stdout.read()
+    errors = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = status
+    if status != 0:
+        raise RuntimeError(f"jmap-gateway sync failed: {errors.decode()[-2000:]}")
+    report = json.loads(output)
+    report["wallMilliseconds"] = (time.perf_counter() - started) * 1000
+    report["peakRSSMegabytes"] = usage.ru_maxrss / 1024
+    return report
+
+
+# ------------------------------------------------------------------------------------------- main
+
+def backends(command: str, servers):
+    env = dict(os.environ, BACKENDS_STATE=os.path.join(STATE, "backends"), BACKENDS=" ".join(servers), **PORTS)
+    subprocess.run([os.path.join(REPO, "scripts", "backends.sh"), command], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    values = {}
+    env_file = os.path.join(STATE, "backends", "backends.env")
+    if os.path.exists(env_file):
+        for line in open(env_file):
+            key, _, value = line.strip().partition("=")
+            values[key] = value
+    return values
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def measure(server: str, size: int, env: dict, binary: str, runs: int) -> dict:
+    base = env[f"{server.upper()}_URL"]
+    path = urllib.parse.urlsplit(env[f"{server.upper()}_AB_ALICE"]).path
+    if server == "radicale":
+        seed_radicale(base, path, size)
+    else:
+        seed_xandikos(size)
+    conn = DAVConnection(base)
+    bare_full_sync(conn, path)  # warm-up, as the lab baseline does
+
+    full, cold, rss, incremental, idle, single = [], [], [], [], [], []
+    for _ in range(runs):
+        milliseconds, cards = timed(bare_full_sync, conn, path)
+        assert cards == size, (cards, size)
+        full.append(milliseconds)
+    cache = tempfile.mkdtemp(prefix="bench-cache-")
+    try:
+        for _ in range(runs):
+            shutil.rmtree(cache)
+            os.makedirs(cache)
+            report = gateway_sync(binary, base, cache)
+            assert report["fetched"] >= size, report
+            cold.append(report["syncMilliseconds"])
+            rss.append(report["peakRSSMegabytes"])
+        token, _ = sync_collection(conn, path, "")
+        for run in range(runs):
+            # One card changed on the server, then an incremental sync from the warm cache.
+            index = run * 7
+            status, _, _ = conn.request("PUT", f"{path}bench-card-{index}.vcf", vcard(index, revision=run + 1).encode(),
+                                        {"Content-Type": "text/vcard"})
+            assert status in (201, 204), status
+            report = gateway_sync(binary, base, cache)
+            assert report["fetched"] == 1, report
+            incremental.append(report["syncMilliseconds"])
+        token, _ = sync_collection(conn, path, "")
+        for _ in range(max(runs, 5)):
+            milliseconds, (token, _) = timed(sync_collection, conn, path, token)
+            idle.append(milliseconds)
+            milliseconds, _ = timed(conn.request, "REPORT", path, multiget_body([f"{path}bench-card-1.vcf"]),
+                                    {"Depth": "1"})
+            single.append(milliseconds)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    return {
+        "server": server, "cards": size, "bareFullSync": median(full), "gatewayColdSync": median(cold),
+        "gatewayPeakRSS": max(rss), "gatewayIncremental": median(incremental), "bareSyncNoChange": median(idle),
+        "bareMultigetOne": median(single),
+    }
+
+
+def table(rows) -> str:
+    lines = [
+        "| server | cards | (a) bare full sync | (b) gateway cold sync | (b)/(a) | peak RSS (b) "
+        "| (c) gateway incremental | (d) bare sync-collection | (m) bare multiget ×1 | (c) / ((1.3×d)+m) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['server']} | {r['cards']} | {r['bareFullSync']:.0f} ms | {r['gatewayColdSync']:.0f} ms "
+            f"| {r['gatewayColdSync'] / r['bareFullSync']:.2f} | {r['gatewayPeakRSS']:.0f} MB "
+            f"| {r['gatewayIncremental']:.1f} ms | {r['bareSyncNoChange']:.1f} ms | {r['bareMultigetOne']:.1f} ms "
+            f"| {r['gatewayIncremental'] / (1.3 * r['bareSyncNoChange'] + r['bareMultigetOne']):.2f} |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--servers", default="radicale,xandikos")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--binary", default=None, help="a release jmap-gateway (default: build one)")
+    parser.add_argument("--json", default=None, help="also write the rows as JSON to this file")
+    args = parser.parse_args()
+    servers = args.servers.split(",")
+    binary = args.binary
+    if binary is None:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "jmap-gateway"], cwd=REPO, check=True)
+        binary = os.path.join(REPO, ".build", "release", "jmap-gateway")
+    env = backends("start", servers)
+    rows = []
+    try:
+        for server in servers:
+            for size in (int(s) for s in args.sizes.split(",")):
+                print(f"measuring {server} with {size} cards ...", file=sys.stderr, flush=True)
+                rows.append(measure(server, size, env, binary, args.runs))
+    finally:
+        backends("stop", servers)
+    print(table(rows))
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump(rows, handle, indent=2)
+
+
+if __name__ == "__main__":
+    main()
