@@ -22,6 +22,9 @@ public actor AccountSynchronizer {
     /// Background polls are skipped until then after failures (exponential backoff).
     private(set) var pollBackoffUntil: ContinuousClock.Instant?
     private var consecutiveFailures = 0
+    private let inlineData = InlineDataSupport()
+    /// The last listing of the homes, reused for `collectionListingInterval`.
+    private var listing: (collections: [StoredCollection], at: ContinuousClock.Instant)?
 
     init(
         accountId: String, principalURL: URL, client: DAVClient, store: any Store, options: SyncOptions, logger: Logger
@@ -83,7 +86,8 @@ public actor AccountSynchronizer {
         let cached = try await store.collections(accountId: accountId)
         let cachedByHref = Dictionary(cached.map { ($0.href, $0) }, uniquingKeysWith: { first, _ in first })
         let collectionSync = CollectionSynchronizer(
-            client: client, store: store, accountId: accountId, options: options, logger: logger)
+            client: client, store: store, accountId: accountId, options: options, inlineData: inlineData,
+            logger: logger)
 
         for (index, collection) in listed.enumerated() {
             let name = collection.displayName ?? collection.href
@@ -108,8 +112,19 @@ public actor AccountSynchronizer {
         return report
     }
 
-    /// The address books and calendars in the principal's homes, as the server lists them now.
+    /// The address books and calendars in the principal's homes. Listed again at most once per
+    /// `collectionListingInterval`: collections come and go far less often than their contents change,
+    /// and an incremental sync should cost little more than its sync-collection reports.
     private func listCollections() async throws -> [StoredCollection] {
+        if let listing, ContinuousClock.now - listing.at < options.collectionListingInterval {
+            return listing.collections
+        }
+        let collections = try await listCollectionsNow()
+        listing = (collections, .now)
+        return collections
+    }
+
+    private func listCollectionsNow() async throws -> [StoredCollection] {
         let discovery = DAVDiscovery(client: client, baseURL: principalURL)
         if homes == nil {
             let principal = try await discovery.principal(at: principalURL)

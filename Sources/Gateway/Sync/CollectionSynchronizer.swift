@@ -2,6 +2,7 @@ import DAV
 import Foundation
 import Logging
 import Store
+import Synchronization
 
 /// Brings one cached collection up to date with the server, as cheaply as the server allows:
 /// sync-collection from the stored token where offered (RFC 6578), otherwise a ctag probe and, when
@@ -12,6 +13,8 @@ struct CollectionSynchronizer: Sendable {
     let store: any Store
     let accountId: String
     let options: SyncOptions
+    /// Collections whose server does not send bodies inside sync-collection.
+    let inlineData: InlineDataSupport
     let logger: Logger
 
     /// Syncs `listed` (the collection as the home listing shows it now) against `cached` (nil for a
@@ -23,43 +26,51 @@ struct CollectionSynchronizer: Sendable {
         var collection = listed
         collection.syncToken = cached?.syncToken
         collection.ctag = cached?.ctag
-        let versions = try await cachedVersions(cached)
 
         var tokenRefused = false
         if options.useSyncCollection && listed.supportsSyncCollection {
             do {
-                return try await syncCollection(url, collection: collection, versions: versions, progress: progress)
+                return try await syncCollection(url, collection: collection, cached: cached, progress: progress)
             } catch DAVError.invalidSyncToken {
                 logger.notice("sync token refused, falling back to an ETag diff", metadata: ["collection": "\(url)"])
                 tokenRefused = true
                 collection.syncToken = nil
             }
         }
+        let versions = try await cachedVersions(cached, hrefs: nil)
         return try await etagDiff(
             url, collection: collection, versions: versions, probeCTag: !tokenRefused && cached != nil,
             tokenRefused: tokenRefused, progress: progress)
     }
 
-    private func cachedVersions(_ cached: StoredCollection?) async throws -> [String: ObjectVersion] {
+    /// The cache's hrefs and ETags: all of them, or only those of `hrefs` (a few members reported by an
+    /// incremental sync should not cost a read of the whole collection).
+    private func cachedVersions(_ cached: StoredCollection?, hrefs: [String]?) async throws -> [String: ObjectVersion] {
         guard let cached else { return [:] }
-        let versions = try await store.objectVersions(accountId: accountId, collectionId: cached.id)
+        let versions =
+            if let hrefs, hrefs.count < 1000 {
+                try await store.objectVersions(accountId: accountId, collectionId: cached.id, hrefs: hrefs)
+            } else {
+                try await store.objectVersions(accountId: accountId, collectionId: cached.id)
+            }
         return Dictionary(versions.map { ($0.href, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     // MARK: sync-collection
 
     private func syncCollection(
-        _ url: URL, collection: StoredCollection, versions: [String: ObjectVersion],
-        progress: @Sendable (Int, Int) -> Void
+        _ url: URL, collection: StoredCollection, cached: StoredCollection?, progress: @Sendable (Int, Int) -> Void
     ) async throws -> SyncReport.CollectionResult {
         let initial = collection.syncToken == nil
         var clock = PhaseClock()
         // Bodies are asked for in the report itself (RFC 6578 §3.2 allows any property): Radicale sends
         // them, so a sync is one request; servers that answer 404 for them (Xandikos) get a multiget.
         let dataName: XMLName = collection.kind == .addressBook ? .addressData : .calendarData
+        let askForData = inlineData.isEnabled(for: collection.href)
         let result = try await client.syncCollection(
-            url, syncToken: collection.syncToken, properties: [.getETag, dataName])
+            url, syncToken: collection.syncToken, properties: askForData ? [.getETag, dataName] : [.getETag])
         clock.lap("sync-collection")
+        let versions = try await cachedVersions(cached, hrefs: initial ? nil : result.members.map(\.href))
         let (changed, unchanged) = Self.partition(result.members.map { ($0.href, $0.etag) }, versions: versions)
         let members = Dictionary(result.members.map { ($0.href, $0) }, uniquingKeysWith: { first, _ in first })
         var fetched = Fetched()
@@ -72,6 +83,10 @@ struct CollectionSynchronizer: Sendable {
             } else {
                 withoutData.append(href)
             }
+        }
+        if askForData, !withoutData.isEmpty, withoutData.count == changed.count {
+            // The server does not send bodies in sync-collection (Xandikos answers 404): stop asking.
+            inlineData.disable(for: collection.href)
         }
         let multigot = try await fetch(url, collection: collection, hrefs: withoutData, progress: progress)
         fetched.objects += multigot.objects
@@ -242,4 +257,13 @@ struct PhaseClock {
         for (name, duration) in laps { metadata[name] = "\(duration)" }
         return metadata
     }
+}
+
+/// Remembers, per collection, that the server left bodies out of sync-collection, so later syncs do
+/// not ask for them again (asking costs Xandikos 0.2 s per 10,000 members for nothing).
+final class InlineDataSupport: Sendable {
+    private let unsupported = Mutex<Set<String>>([])
+
+    func isEnabled(for href: String) -> Bool { unsupported.withLock { !$0.contains(href) } }
+    func disable(for href: String) { _ = unsupported.withLock { $0.insert(href) } }
 }

@@ -8,14 +8,17 @@ public struct SyncOptions: Sendable, Hashable {
     public var multigetConcurrency: Int
     /// A request syncs first when the last sync is older than this.
     public var minSyncAge: Duration
+    /// How long a listing of the homes (which collections exist) is reused before listing again.
+    public var collectionListingInterval: Duration
 
     public init(
         useSyncCollection: Bool = true, multigetBatchSize: Int = 100, multigetConcurrency: Int = 2,
-        minSyncAge: Duration = .seconds(2)
+        minSyncAge: Duration = .seconds(2), collectionListingInterval: Duration = .seconds(30)
     ) {
         self.useSyncCollection = useSyncCollection
         self.multigetBatchSize = multigetBatchSize
         self.multigetConcurrency = multigetConcurrency
         self.minSyncAge = minSyncAge
+        self.collectionListingInterval = collectionListingInterval
     }
 }

@@ -63,6 +63,7 @@ extension GatewayConfiguration {
             try backendSection.duration("min_sync_age") ?? configuration.backend.minSyncAge
         configuration.backend.syncCollection = try backendSection.bool("sync_collection") ?? true
         configuration.backend.multigetBatchSize = try backendSection.positiveInt("multiget_batch_size") ?? 100
+        configuration.backend.multigetConcurrency = try backendSection.positiveInt("multiget_concurrency") ?? 2
         try backendSection.finish()
 
         var cache = try top.section("cache")

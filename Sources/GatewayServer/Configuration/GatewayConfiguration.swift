@@ -29,6 +29,8 @@ public struct GatewayConfiguration: Sendable {
         public var syncCollection = true
         /// Hrefs per multiget REPORT.
         public var multigetBatchSize = 100
+        /// Multiget REPORTs in flight at once for one collection.
+        public var multigetConcurrency = 2
         public var maxConnections = 8
         /// How long a successful login is remembered before the DAV server is asked again.
         public var authCacheTTL: Duration = .seconds(300)
@@ -41,7 +43,10 @@ public struct GatewayConfiguration: Sendable {
         }
 
         public var syncOptions: SyncOptions {
-            SyncOptions(useSyncCollection: syncCollection, multigetBatchSize: multigetBatchSize, minSyncAge: minSyncAge)
+            SyncOptions(
+                useSyncCollection: syncCollection, multigetBatchSize: multigetBatchSize,
+                multigetConcurrency: multigetConcurrency, minSyncAge: minSyncAge,
+                collectionListingInterval: pollInterval)
         }
 
         public var davClientConfiguration: DAVClientConfiguration {

@@ -89,6 +89,29 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func objectVersions(
+        accountId: String, collectionId: String, hrefs: [String]
+    ) async throws(StoreError) -> [ObjectVersion] {
+        guard !hrefs.isEmpty else { return [] }
+        return try await read { db in
+            var versions: [ObjectVersion] = []
+            // Chunks stay far below SQLite's limit on bound parameters.
+            for start in stride(from: 0, to: hrefs.count, by: 500) {
+                let chunk = Array(hrefs[start..<min(hrefs.count, start + 500)])
+                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                versions += try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, href, etag FROM object
+                        WHERE account_id = ? AND collection_id = ? AND destroyed = 0 AND href IN (\(placeholders))
+                        """,
+                    arguments: StatementArguments([accountId, collectionId] + chunk)
+                ).map { ObjectVersion(id: $0[0], href: $0[1], etag: $0[2]) }
+            }
+            return versions
+        }
+    }
+
     /// Returned in the order of `ids`, each at most once.
     public func objects(accountId: String, ids: [String]) async throws(StoreError) -> [StoredObject] {
         var seen = Set<String>()

@@ -13,6 +13,11 @@ public protocol Store: Sendable {
     /// Hrefs and ETags of a collection's live objects, for an ETag diff.
     func objectVersions(accountId: String, collectionId: String) async throws(StoreError) -> [ObjectVersion]
 
+    /// Hrefs and ETags of the named live objects of a collection (an incremental sync asks only about
+    /// what the server reported); unknown hrefs are left out.
+    func objectVersions(accountId: String, collectionId: String, hrefs: [String]) async throws(StoreError)
+        -> [ObjectVersion]
+
     /// Live objects by id; unknown ids are left out.
     func objects(accountId: String, ids: [String]) async throws(StoreError) -> [StoredObject]
 
