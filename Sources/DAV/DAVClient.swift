@@ -98,7 +98,7 @@ public struct DAVClient: Sendable {
                 metadata: [
                     "method": .string(method), "url": .string(url.absoluteString),
                     "status": .stringConvertible(response.status.code),
-                    "ms": .stringConvertible((ContinuousClock.now - started).milliseconds),
+                    "ms": .stringConvertible(Int((ContinuousClock.now - started).milliseconds)),
                 ])
             return DAVResponse(
                 url: url, status: Int(response.status.code), headers: response.headers,
@@ -156,8 +156,8 @@ public struct DAVClient: Sendable {
 }
 
 extension Duration {
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    /// The duration in milliseconds, for logs and timings.
+    public var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
     }
 }

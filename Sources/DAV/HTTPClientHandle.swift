@@ -30,3 +30,22 @@ extension HTTPClientHandle {
         }
     }
 }
+
+extension HTTPClientHandle {
+    /// Runs `body` with a pool of its own and shuts the pool down afterwards, whether `body` succeeds
+    /// or throws: for one-shot commands (`check`, `sync`) that live outside the server.
+    public static func run<T: Sendable>(
+        configuration: DAVClientConfiguration, _ body: (HTTPClientHandle) async throws -> T
+    ) async throws -> T {
+        let handle = HTTPClientHandle(configuration: configuration)
+        let result: T
+        do {
+            result = try await body(handle)
+        } catch {
+            try? await handle.shutdown()
+            throw error
+        }
+        try await handle.shutdown()
+        return result
+    }
+}

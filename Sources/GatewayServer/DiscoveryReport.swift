@@ -10,14 +10,8 @@ public struct DiscoveryReport: Sendable, CustomStringConvertible {
     public static func run(
         configuration: GatewayConfiguration, credentials: DAVCredentials
     ) async throws -> DiscoveryReport {
-        let handle = HTTPClientHandle(configuration: configuration.backend.davClientConfiguration)
-        do {
-            let report = try await run(configuration: configuration, credentials: credentials, httpClient: handle)
-            try await handle.shutdown()
-            return report
-        } catch {
-            try? await handle.shutdown()
-            throw error
+        try await HTTPClientHandle.run(configuration: configuration.backend.davClientConfiguration) { handle in
+            try await run(configuration: configuration, credentials: credentials, httpClient: handle)
         }
     }
 

@@ -65,9 +65,3 @@ public enum SyncRunner {
         return Result(accountId: user.accountId, report: report, discovery: discovery)
     }
 }
-
-extension Duration {
-    var milliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
-    }
-}

@@ -31,18 +31,13 @@ struct Sync: AsyncParsableCommand {
 
         let showProgress = !json
         let progress: @Sendable (SyncProgress) -> Void = { if showProgress { ProgressBar.render($0) } }
-        let httpClient = HTTPClientHandle(configuration: configuration.backend.davClientConfiguration)
-        do {
-            let report = try await SyncRunner.run(
-                configuration: configuration, credentials: credentials, httpClient: httpClient, logger: logger,
+        let report = try await HTTPClientHandle.run(configuration: configuration.backend.davClientConfiguration) {
+            try await SyncRunner.run(
+                configuration: configuration, credentials: credentials, httpClient: $0, logger: logger,
                 progress: progress)
-            try await httpClient.shutdown()
-            if !json { ProgressBar.finish() }
-            print(json ? report.json : report.summary)
-        } catch {
-            try? await httpClient.shutdown()
-            throw error
         }
+        if !json { ProgressBar.finish() }
+        print(json ? report.json : report.summary)
     }
 }
 
