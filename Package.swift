@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "jmap-gateway", targets: ["jmap-gateway"]),
+        .library(name: "JSON", targets: ["JSON"]),
         .library(name: "JMAPCore", targets: ["JMAPCore"]),
         .library(name: "DAV", targets: ["DAV"]),
         .library(name: "Store", targets: ["Store"]),
@@ -27,8 +28,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
+        // The JSON value model and the one encoder configuration, shared by the protocol and the formats.
+        .target(name: "JSON", swiftSettings: swiftSettings),
         // The JMAP protocol (RFC 8620): requests, responses, errors, standard methods. No I/O, no DAV.
-        .target(name: "JMAPCore", swiftSettings: swiftSettings),
+        .target(name: "JMAPCore", dependencies: ["JSON"], swiftSettings: swiftSettings),
         // A WebDAV/CardDAV/CalDAV client. Knows nothing of JMAP.
         .target(
             name: "DAV",
