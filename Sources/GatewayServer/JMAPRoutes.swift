@@ -88,7 +88,7 @@ struct JMAPRoutes: Sendable {
     func api(request: Request, context: GatewayRequestContext) async throws -> Response {
         let user = try context.requireUser()
         // Marks the account active, so the background poller keeps its cache fresh.
-        _ = try await coordinator.synchronizer(for: user)
+        let synchronizer = try await coordinator.synchronizer(for: user)
         let limits = configuration.limits
         let response = try await requestLimiter.run(for: user.accountId) { () async throws -> Response in
             let body: ByteBuffer
@@ -100,6 +100,15 @@ struct JMAPRoutes: Sendable {
             }
             do {
                 let jmapRequest = try JMAPCore.Request(body: Data(buffer: body))
+                // Reads answer from the cache, so bring it up to date first (once per min_sync_age,
+                // shared by concurrent requests). A failing sync must not fail reads: log and go on.
+                do {
+                    try await synchronizer.syncIfStale()
+                } catch {
+                    context.logger.warning(
+                        "sync before the request failed, answering from the cache",
+                        metadata: ["account": "\(user.accountId)", "error": "\(error)"])
+                }
                 let sessionState = makeSession(for: user, baseURL: baseURL(for: request)).state
                 let jmapResponse = try await processor.process(jmapRequest, caller: user, sessionState: sessionState)
                 return try JSONResponse.make(jmapResponse)

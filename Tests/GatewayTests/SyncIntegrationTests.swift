@@ -100,7 +100,9 @@ extension DAVBackedTests {
 
         @Test(arguments: scenarios)
         func directChangesShowUpAsExactlyThoseChanges(_ scenario: Scenario) async throws {
-            let options = SyncOptions(useSyncCollection: scenario.useSyncCollection, multigetBatchSize: 7)
+            // Small batches, so fetches span several multigets and several store writes.
+            let options = SyncOptions(
+                useSyncCollection: scenario.useSyncCollection, multigetBatchSize: 7, applyBatchSize: 3)
             let fixture = try await Fixture(server: scenario.server, options: options)
             defer { try? FileManager.default.removeItem(at: fixture.directory) }
             let run = UUID().uuidString.prefix(8).lowercased()

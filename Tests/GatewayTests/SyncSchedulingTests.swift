@@ -1,6 +1,7 @@
 import DAV
 import Foundation
 import Logging
+import ServiceLifecycle
 import Store
 import TestSupport
 import Testing
@@ -42,6 +43,22 @@ extension DAVBackedTests {
             try await eager.synchronizer.syncIfStale()
             #expect(try await cardIsCached(eager, uid: uid))
             try await fresh.delete(uid)
+        }
+
+        /// SIGTERM must not wait out the poll interval (an hour here): the poller's sleep ends on graceful
+        /// shutdown. Fails by hanging until the test's time limit if it does not.
+        @Test(.timeLimit(.minutes(1))) func pollerStopsOnGracefulShutdown() async throws {
+            let fixture = try await Fixture(server: .radicale, options: SyncOptions())
+            defer { try? FileManager.default.removeItem(at: fixture.directory) }
+            let poller = SyncPoller(
+                coordinator: fixture.coordinator, interval: .seconds(3600), logger: Logger(label: "poll"))
+            let group = ServiceGroup(services: [poller], logger: Logger(label: "poll"))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                try await Task.sleep(for: .milliseconds(50))
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
         }
 
         @Test func pollerRefreshesActiveAccounts() async throws {

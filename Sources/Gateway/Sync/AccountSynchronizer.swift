@@ -89,17 +89,34 @@ public actor AccountSynchronizer {
             client: client, store: store, accountId: accountId, options: options, inlineData: inlineData,
             logger: logger)
 
-        for (index, collection) in listed.enumerated() {
-            let name = collection.displayName ?? collection.href
-            let result = try await collectionSync.sync(collection, cached: cachedByHref[collection.href]) {
-                fetched, total in
-                progress(
-                    SyncProgress(
-                        collection: name, collectionIndex: index, collectionCount: listed.count, fetched: fetched,
-                        total: total))
+        // Collections sync side by side: an incremental sync then costs about the slowest collection's
+        // report, not the sum of all of them.
+        var results = [SyncReport.CollectionResult?](repeating: nil, count: listed.count)
+        try await withThrowingTaskGroup(of: (Int, SyncReport.CollectionResult).self) { group in
+            var next = listed.indices.makeIterator()
+            func startNext() {
+                guard let index = next.next() else { return }
+                let collection = listed[index]
+                let cached = cachedByHref[collection.href]
+                let name = collection.displayName ?? collection.href
+                let count = listed.count
+                group.addTask {
+                    let result = try await collectionSync.sync(collection, cached: cached) { fetched, total in
+                        progress(
+                            SyncProgress(
+                                collection: name, collectionIndex: index, collectionCount: count, fetched: fetched,
+                                total: total))
+                    }
+                    return (index, result)
+                }
             }
-            report.collections.append(result)
+            for _ in 0..<max(1, options.collectionConcurrency) { startNext() }
+            while let (index, result) = try await group.next() {
+                results[index] = result
+                startNext()
+            }
         }
+        report.collections = results.compactMap { $0 }
         // A collection removed (or renamed to another href) on the server is gone from the cache too.
         let listedHrefs = Set(listed.map(\.href))
         for gone in cached where !listedHrefs.contains(gone.href) {

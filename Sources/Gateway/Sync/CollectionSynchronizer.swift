@@ -91,6 +91,7 @@ struct CollectionSynchronizer: Sendable {
         let multigot = try await fetch(url, collection: collection, hrefs: withoutData, progress: progress)
         fetched.objects += multigot.objects
         fetched.missing += multigot.missing
+        fetched.applied += multigot.applied
         clock.lap("multiget")
         defer {
             clock.lap("apply")
@@ -104,11 +105,11 @@ struct CollectionSynchronizer: Sendable {
         try await store.apply(
             CollectionUpdate(
                 collection: updated, upserted: fetched.objects, removed: result.removed + fetched.missing,
-                isComplete: initial, unchanged: unchanged),
+                isComplete: initial, unchanged: unchanged + fetched.applied),
             accountId: accountId)
         return .init(
             href: collection.href, displayName: collection.displayName, method: .syncCollection,
-            listed: result.members.count, fetched: fetched.objects.count,
+            listed: result.members.count, fetched: fetched.count,
             removed: initial
                 ? max(0, versions.count - result.members.count) : result.removed.count + fetched.missing.count,
             tokenRefused: false)
@@ -143,11 +144,11 @@ struct CollectionSynchronizer: Sendable {
         try await store.apply(
             CollectionUpdate(
                 collection: updated, upserted: fetched.objects, removed: fetched.missing, isComplete: true,
-                unchanged: unchanged),
+                unchanged: unchanged + fetched.applied),
             accountId: accountId)
         return .init(
             href: collection.href, displayName: collection.displayName, method: .etagDiff,
-            listed: listing.members.count, fetched: fetched.objects.count,
+            listed: listing.members.count, fetched: fetched.count,
             removed: versions.keys.filter { !listedHrefs.contains($0) }.count + fetched.missing.count,
             tokenRefused: tokenRefused)
     }
@@ -196,13 +197,20 @@ struct CollectionSynchronizer: Sendable {
     // MARK: multiget
 
     private struct Fetched {
+        /// Fetched and not yet in the store.
         var objects: [FetchedObject] = []
         /// Listed but gone by the time of the multiget.
         var missing: [String] = []
+        /// Fetched and already written to the store (without the new sync token).
+        var applied: [String] = []
+
+        var count: Int { objects.count + applied.count }
     }
 
     /// Fetches in batches with up to `multigetConcurrency` REPORTs in flight, so parsing one answer
-    /// overlaps the server's work on the next.
+    /// overlaps the server's work on the next. Every `applyBatchSize` resources go to the store while
+    /// the next REPORTs are in flight, under the collection's old token: the store's work overlaps the
+    /// server's, and a sync interrupted half way resumes from what it already has.
     private func fetch(
         _ url: URL, collection: StoredCollection, hrefs: [String], progress: @Sendable (Int, Int) -> Void
     ) async throws -> Fetched {
@@ -233,8 +241,14 @@ struct CollectionSynchronizer: Sendable {
             while let batch = try await group.next() {
                 fetched.objects += batch.objects
                 fetched.missing += batch.missing
-                progress(fetched.objects.count + fetched.missing.count, hrefs.count)
+                progress(fetched.count + fetched.missing.count, hrefs.count)
                 _ = startNext()
+                if fetched.objects.count >= options.applyBatchSize {
+                    try await store.apply(
+                        CollectionUpdate(collection: collection, upserted: fetched.objects), accountId: accountId)
+                    fetched.applied += fetched.objects.map(\.href)
+                    fetched.objects.removeAll(keepingCapacity: true)
+                }
             }
             return fetched
         }

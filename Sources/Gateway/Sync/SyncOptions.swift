@@ -6,6 +6,10 @@ public struct SyncOptions: Sendable, Hashable {
     public var multigetBatchSize: Int
     /// Multiget REPORTs in flight at once for one collection.
     public var multigetConcurrency: Int
+    /// Fetched resources written to the store at a time while a collection's fetch goes on.
+    public var applyBatchSize: Int
+    /// Collections of one account synced at once.
+    public var collectionConcurrency: Int
     /// A request syncs first when the last sync is older than this.
     public var minSyncAge: Duration
     /// How long a listing of the homes (which collections exist) is reused before listing again.
@@ -13,11 +17,14 @@ public struct SyncOptions: Sendable, Hashable {
 
     public init(
         useSyncCollection: Bool = true, multigetBatchSize: Int = 100, multigetConcurrency: Int = 2,
-        minSyncAge: Duration = .seconds(2), collectionListingInterval: Duration = .seconds(30)
+        collectionConcurrency: Int = 4, applyBatchSize: Int = 1000, minSyncAge: Duration = .seconds(2),
+        collectionListingInterval: Duration = .seconds(30)
     ) {
         self.useSyncCollection = useSyncCollection
         self.multigetBatchSize = multigetBatchSize
         self.multigetConcurrency = multigetConcurrency
+        self.collectionConcurrency = collectionConcurrency
+        self.applyBatchSize = applyBatchSize
         self.minSyncAge = minSyncAge
         self.collectionListingInterval = collectionListingInterval
     }

@@ -31,7 +31,8 @@ public struct SyncPoller: Service {
     public func run() async throws {
         while !Task.isCancelledOrShuttingDown {
             let jitter = Double.random(in: 0.9...1.1)
-            try? await Task.sleep(for: interval * jitter)
+            // Graceful shutdown does not cancel tasks; without this a SIGTERM would wait out the sleep.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval * jitter) }
             guard !Task.isCancelledOrShuttingDown else { break }
             await pollOnce()
             await coordinator.pruneChanges(keepingNewest: changeLogSize)

@@ -31,6 +31,8 @@ public struct GatewayConfiguration: Sendable {
         public var multigetBatchSize = 100
         /// Multiget REPORTs in flight at once for one collection.
         public var multigetConcurrency = 2
+        /// Collections of one account synced at once.
+        public var collectionConcurrency = 4
         public var maxConnections = 8
         /// How long a successful login is remembered before the DAV server is asked again.
         public var authCacheTTL: Duration = .seconds(300)
@@ -45,7 +47,8 @@ public struct GatewayConfiguration: Sendable {
         public var syncOptions: SyncOptions {
             SyncOptions(
                 useSyncCollection: syncCollection, multigetBatchSize: multigetBatchSize,
-                multigetConcurrency: multigetConcurrency, minSyncAge: minSyncAge,
+                multigetConcurrency: multigetConcurrency, collectionConcurrency: collectionConcurrency,
+                minSyncAge: minSyncAge,
                 collectionListingInterval: pollInterval)
         }
 
