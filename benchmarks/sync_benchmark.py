@@ -12,6 +12,8 @@ seeded through the servers' bulk paths) it measures:
   (c') the same from a new `jmap-gateway sync` process (pays principal discovery and home listings)
   (d) bare sync-collection with no change
   (m) bare addressbook-multiget of one card
+  (e) what a bare client needs for the same incremental sync as (c): sync-collection after one card
+      changed, then a multiget of that card (Xandikos charges more for a report that has a change)
 
 and prints a Markdown table with the ratios the issue targets: (b)/(a) <= 1.0 and
 (c) <= 1.3 x (d) + (m). Medians of --runs runs. Standard library only.
@@ -204,7 +206,7 @@ def gateway_sync(binary: str, base: str, cache: str) -> dict:
 class RunningGateway:
     """`jmap-gateway serve` on a free port, syncing before every request (min_sync_age 0), no polls."""
 
-    def __init__(self, binary: str, base: str, cache: str):
+    def __init__(self, binary: str, base: str, cache: str, log_level: str = "error", log=None, backend: str = ""):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -212,10 +214,11 @@ class RunningGateway:
         with open(config, "w") as handle:
             handle.write(
                 f'[server]\nlisten = "127.0.0.1:{self.port}"\n'
-                f'[backend]\nurl = "{base}"\nmin_sync_age = "0s"\npoll_interval = "1h"\n'
-                f'[cache]\npath = "{cache}"\n[log]\nlevel = "error"\n')
+                f'[backend]\nurl = "{base}"\nmin_sync_age = "0s"\npoll_interval = "1h"\n{backend}'
+                f'[cache]\npath = "{cache}"\n[log]\nlevel = "{log_level}"\n')
         self.database = os.path.join(cache, "gateway.sqlite")
-        self.process = subprocess.Popen([binary, "serve", "--config", config], stdout=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [binary, "serve", "--config", config], stdout=subprocess.DEVNULL, stderr=log or subprocess.DEVNULL)
         self.conn = DAVConnection(f"http://127.0.0.1:{self.port}/")
         deadline = time.monotonic() + 30
         while True:
@@ -276,7 +279,7 @@ def measure(server: str, size: int, env: dict, binary: str, runs: int) -> dict:
     conn = DAVConnection(base)
     bare_full_sync(conn, path)  # warm-up, as the lab baseline does
 
-    full, cold, rss, incremental, process_incremental, idle, single = [], [], [], [], [], [], []
+    full, cold, rss, incremental, process_incremental, idle, single, bare_incremental = [], [], [], [], [], [], [], []
     for _ in range(runs):
         milliseconds, cards = timed(bare_full_sync, conn, path)
         assert cards == size, (cards, size)
@@ -324,13 +327,24 @@ def measure(server: str, size: int, env: dict, binary: str, runs: int) -> dict:
             milliseconds, _ = timed(conn.request, "REPORT", path, multiget_body([f"{path}bench-card-1.vcf"]),
                                     {"Depth": "1"})
             single.append(milliseconds)
+        for run in range(max(runs, 5)):
+            index = run * 11 + 5
+            name = f"{path}bench-card-{index}.vcf"
+            status, _, _ = conn.request("PUT", name, vcard(index, revision=run + 100).encode(),
+                                        {"Content-Type": "text/vcard"})
+            assert status in (201, 204), status
+            started = time.perf_counter()
+            token, changed = sync_collection(conn, path, token)
+            assert changed == 1, changed
+            conn.request("REPORT", path, multiget_body([name]), {"Depth": "1"})
+            bare_incremental.append((time.perf_counter() - started) * 1000)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     return {
         "server": server, "cards": size, "bareFullSync": median(full), "gatewayColdSync": median(cold),
         "gatewayPeakRSS": max(rss), "gatewayIncremental": median(incremental),
         "gatewayIncrementalProcess": median(process_incremental), "bareSyncNoChange": median(idle),
-        "bareMultigetOne": median(single),
+        "bareMultigetOne": median(single), "bareIncremental": median(bare_incremental),
     }
 
 
@@ -338,8 +352,8 @@ def table(rows) -> str:
     lines = [
         "| server | cards | (a) bare full sync | (b) gateway cold sync | (b)/(a) | peak RSS (b) "
         "| (c) gateway incremental | (d) bare sync-collection | (m) bare multiget ×1 | (c) / ((1.3×d)+m) "
-        "| (c′) new `sync` process |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| (e) bare incremental | (c)/(e) | (c′) new `sync` process |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
@@ -347,6 +361,7 @@ def table(rows) -> str:
             f"| {r['gatewayColdSync'] / r['bareFullSync']:.2f} | {r['gatewayPeakRSS']:.0f} MB "
             f"| {r['gatewayIncremental']:.1f} ms | {r['bareSyncNoChange']:.1f} ms | {r['bareMultigetOne']:.1f} ms "
             f"| {r['gatewayIncremental'] / (1.3 * r['bareSyncNoChange'] + r['bareMultigetOne']):.2f} "
+            f"| {r['bareIncremental']:.1f} ms | {r['gatewayIncremental'] / r['bareIncremental']:.2f} "
             f"| {r['gatewayIncrementalProcess']:.1f} ms |")
     return "\n".join(lines)
 

@@ -67,6 +67,7 @@ extension DAVClient {
     func syncPage(_ response: DAVResponse, collection url: URL) throws(DAVError) -> SyncPage {
         let own = DAVHref.normalize(url.absoluteString, relativeTo: url)
         var page = SyncPage()
+        var collectionMissing = false
         page.syncToken = try forEachResponse(in: response) { response in
             if response.status == 507 {
                 page.truncated = true
@@ -74,6 +75,8 @@ extension DAVClient {
             }
             for raw in response.hrefs {
                 let href = DAVHref.normalize(raw, relativeTo: url)
+                // Xandikos answers a deleted collection with a 207 whose only response is a 404 for it.
+                if DAVHref.sameResource(href, own), response.status == 404 { collectionMissing = true }
                 // Neither the collection nor a sub-collection is an address or calendar object.
                 guard !DAVHref.sameResource(href, own), !href.hasSuffix("/") else { continue }
                 if response.status == 404 || response.status == 410 {
@@ -83,6 +86,7 @@ extension DAVClient {
                 }
             }
         }
+        if collectionMissing { throw .notFound(url: url.absoluteString) }
         if let token = page.syncToken, token.isEmpty { page.syncToken = nil }
         if page.truncated && page.syncToken == nil {
             throw .malformedResponse(url: url.absoluteString, reason: "a truncated sync answer without a sync-token")

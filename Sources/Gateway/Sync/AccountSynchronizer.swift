@@ -92,7 +92,7 @@ public actor AccountSynchronizer {
         // Collections sync side by side: an incremental sync then costs about the slowest collection's
         // report, not the sum of all of them.
         var results = [SyncReport.CollectionResult?](repeating: nil, count: listed.count)
-        try await withThrowingTaskGroup(of: (Int, SyncReport.CollectionResult).self) { group in
+        try await withThrowingTaskGroup(of: (Int, SyncReport.CollectionResult?).self) { group in
             var next = listed.indices.makeIterator()
             func startNext() {
                 guard let index = next.next() else { return }
@@ -101,13 +101,18 @@ public actor AccountSynchronizer {
                 let name = collection.displayName ?? collection.href
                 let count = listed.count
                 group.addTask {
-                    let result = try await collectionSync.sync(collection, cached: cached) { fetched, total in
-                        progress(
-                            SyncProgress(
-                                collection: name, collectionIndex: index, collectionCount: count, fetched: fetched,
-                                total: total))
+                    do {
+                        let result = try await collectionSync.sync(collection, cached: cached) { fetched, total in
+                            progress(
+                                SyncProgress(
+                                    collection: name, collectionIndex: index, collectionCount: count,
+                                    fetched: fetched, total: total))
+                        }
+                        return (index, result)
+                    } catch DAVError.notFound {
+                        // Deleted since the listing: not an error, the collection is simply gone.
+                        return (index, nil)
                     }
-                    return (index, result)
                 }
             }
             for _ in 0..<max(1, options.collectionConcurrency) { startNext() }
@@ -117,8 +122,11 @@ public actor AccountSynchronizer {
             }
         }
         report.collections = results.compactMap { $0 }
+        var vanished = Set<String>()
+        for (index, result) in results.enumerated() where result == nil { vanished.insert(listed[index].href) }
+        if !vanished.isEmpty { listing = nil }
         // A collection removed (or renamed to another href) on the server is gone from the cache too.
-        let listedHrefs = Set(listed.map(\.href))
+        let listedHrefs = Set(listed.map(\.href)).subtracting(vanished)
         for gone in cached where !listedHrefs.contains(gone.href) {
             try await store.removeCollection(id: gone.id, accountId: accountId)
             report.collectionsRemoved += 1

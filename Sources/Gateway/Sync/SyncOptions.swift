@@ -16,7 +16,7 @@ public struct SyncOptions: Sendable, Hashable {
     public var collectionListingInterval: Duration
 
     public init(
-        useSyncCollection: Bool = true, multigetBatchSize: Int = 100, multigetConcurrency: Int = 2,
+        useSyncCollection: Bool = true, multigetBatchSize: Int = 250, multigetConcurrency: Int = 2,
         collectionConcurrency: Int = 4, applyBatchSize: Int = 1000, minSyncAge: Duration = .seconds(2),
         collectionListingInterval: Duration = .seconds(30)
     ) {

@@ -62,7 +62,7 @@ extension GatewayConfiguration {
         configuration.backend.minSyncAge =
             try backendSection.duration("min_sync_age") ?? configuration.backend.minSyncAge
         configuration.backend.syncCollection = try backendSection.bool("sync_collection") ?? true
-        configuration.backend.multigetBatchSize = try backendSection.positiveInt("multiget_batch_size") ?? 100
+        configuration.backend.multigetBatchSize = try backendSection.positiveInt("multiget_batch_size") ?? 250
         configuration.backend.multigetConcurrency = try backendSection.positiveInt("multiget_concurrency") ?? 2
         configuration.backend.collectionConcurrency = try backendSection.positiveInt("collection_concurrency") ?? 4
         try backendSection.finish()

@@ -28,7 +28,7 @@ public struct GatewayConfiguration: Sendable {
         /// Use RFC 6578 sync-collection where offered; off forces ctag probes and ETag diffs.
         public var syncCollection = true
         /// Hrefs per multiget REPORT.
-        public var multigetBatchSize = 100
+        public var multigetBatchSize = 250
         /// Multiget REPORTs in flight at once for one collection.
         public var multigetConcurrency = 2
         /// Collections of one account synced at once.
