@@ -158,10 +158,13 @@ struct ChangesTests {
             let current = try await store.state()
             let parts = current.split(separator: "-")
             try #require(parts.count == 2)
-            for garbage in [
+            var garbage = [
                 "", "0", "abc", "-", "\(parts[0])-", "\(parts[0])-x", "\(parts[0])--1", "\(parts[0])-99",
-                "\(parts[0])-1-1", "\(parts[0].uppercased())-1", "\(parts[0])-99999999999999999999",
-            ] {
+                "\(parts[0])-1-1", "\(parts[0])-99999999999999999999",
+            ]
+            // Another epoch by case only (an epoch without letters has no such twin).
+            if parts[0].uppercased() != parts[0] { garbage.append("\(parts[0].uppercased())-1") }
+            for garbage in garbage {
                 await expectCannotCalculateChanges(store, since: garbage)
             }
 
