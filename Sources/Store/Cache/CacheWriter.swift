@@ -74,6 +74,32 @@ struct CacheWriter {
         try record.update(db)
     }
 
+    mutating func updateSettings(_ settings: CollectionSettings, collectionId: String) throws {
+        guard var record = try CollectionRecord.fetchOne(db, key: ["account_id": accountId, "id": collectionId]),
+            !record.destroyed
+        else {
+            throw StoreError.notFound("collection \(collectionId)")
+        }
+        if settings.isDefault {
+            let others = try CollectionRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM collection
+                    WHERE account_id = ? AND kind = ? AND is_default = 1 AND id != ? AND destroyed = 0
+                    """,
+                arguments: [accountId, record.kind.rawValue, collectionId])
+            for var other in others {
+                other.isDefault = false
+                other.modseq = try recorder.record(.updated, id: other.id, dataType: other.kind.dataType, in: db)
+                try other.update(db)
+            }
+        }
+        guard record.settings != settings else { return }
+        record.settings = settings
+        record.modseq = try recorder.record(.updated, id: record.id, dataType: record.kind.dataType, in: db)
+        try record.update(db)
+    }
+
     // MARK: - Collections
 
     private mutating func upsertCollection(_ incoming: StoredCollection) throws -> CollectionRecord {

@@ -169,6 +169,27 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func updateSettings(
+        _ settings: CollectionSettings, collectionId: String, accountId: String
+    ) async throws(StoreError) {
+        try await write { db in
+            var writer = CacheWriter(db, accountId: accountId)
+            try writer.updateSettings(settings, collectionId: collectionId)
+            try writer.finish()
+        }
+    }
+
+    public func saveConverted(_ objects: [ConvertedObject], accountId: String) async throws(StoreError) {
+        guard !objects.isEmpty else { return }
+        try await write { db in
+            let statement = try db.cachedStatement(
+                sql: "UPDATE object SET json = ? WHERE account_id = ? AND id = ? AND etag IS ? AND destroyed = 0")
+            for object in objects {
+                try statement.execute(arguments: [object.json, accountId, object.id, object.etag])
+            }
+        }
+    }
+
     /// `.notFound` for an id the account never had; a no-op for one already destroyed.
     public func removeCollection(id: String, accountId: String) async throws(StoreError) {
         try await write { db in

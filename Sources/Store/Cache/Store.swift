@@ -28,6 +28,16 @@ public protocol Store: Sendable {
     /// removes what is gone, bumps the states of the data types that changed and logs each change.
     func apply(_ update: CollectionUpdate, accountId: String) async throws(StoreError)
 
+    /// Saves the user's settings of a collection: a change a client sees (the collection's type state
+    /// moves). `isDefault` is exclusive: setting it clears it on the account's other collections of
+    /// the same kind, which are changed too.
+    func updateSettings(_ settings: CollectionSettings, collectionId: String, accountId: String)
+        async throws(StoreError)
+
+    /// Caches converted JMAP objects. An entry whose object's ETag is no longer `etag` is ignored (the
+    /// body it was converted from is gone); not a change a client sees.
+    func saveConverted(_ objects: [ConvertedObject], accountId: String) async throws(StoreError)
+
     /// Marks a collection gone from the server (and all its objects) as destroyed.
     func removeCollection(id: String, accountId: String) async throws(StoreError)
 

@@ -8,6 +8,20 @@ public enum DataType: String, Sendable, Hashable, CaseIterable, Codable {
     case calendarEvent = "CalendarEvent"
 }
 
+/// What a user sets on a collection that the DAV server does not keep (RFC 9610 §2: sortOrder,
+/// isSubscribed, isDefault), kept per account in the cache. Syncs never touch it.
+public struct CollectionSettings: Sendable, Hashable {
+    public var sortOrder: Int
+    public var isSubscribed: Bool
+    public var isDefault: Bool
+
+    public init(sortOrder: Int = 0, isSubscribed: Bool = true, isDefault: Bool = false) {
+        self.sortOrder = sortOrder
+        self.isSubscribed = isSubscribed
+        self.isDefault = isDefault
+    }
+}
+
 /// An address book or calendar as cached.
 public struct StoredCollection: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, Codable {
@@ -33,11 +47,13 @@ public struct StoredCollection: Sendable, Hashable {
     public var supportsSyncCollection: Bool
     /// DAV privilege names from current-user-privilege-set.
     public var privileges: [String]
+    /// The user's own settings; read from the cache, never written by `apply` (see `updateSettings`).
+    public var settings: CollectionSettings
 
     public init(
         id: String, href: String, kind: Kind, displayName: String? = nil, description: String? = nil,
         color: String? = nil, ctag: String? = nil, syncToken: String? = nil, supportsSyncCollection: Bool = false,
-        privileges: [String] = []
+        privileges: [String] = [], settings: CollectionSettings = CollectionSettings()
     ) {
         self.id = id
         self.href = href
@@ -49,6 +65,7 @@ public struct StoredCollection: Sendable, Hashable {
         self.syncToken = syncToken
         self.supportsSyncCollection = supportsSyncCollection
         self.privileges = privileges
+        self.settings = settings
     }
 }
 
@@ -73,6 +90,19 @@ public struct StoredObject: Sendable, Hashable {
         self.etag = etag
         self.uid = uid
         self.body = body
+        self.json = json
+    }
+}
+
+/// A JMAP object converted from an object's body, cached for the body of ETag `etag` only.
+public struct ConvertedObject: Sendable, Hashable {
+    public var id: String
+    public var etag: String?
+    public var json: Data
+
+    public init(id: String, etag: String?, json: Data) {
+        self.id = id
+        self.etag = etag
         self.json = json
     }
 }

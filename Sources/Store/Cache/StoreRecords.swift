@@ -17,6 +17,9 @@ struct CollectionRecord: Codable, Equatable, Sendable, FetchableRecord, Persista
     var supportsSyncCollection: Bool
     /// Stored as a JSON array, sorted: DAV reports privileges as a set, in no particular order.
     var privileges: [String]
+    var sortOrder: Int = 0
+    var isSubscribed: Bool = true
+    var isDefault: Bool = false
     var destroyed: Bool
     var modseq: Int64
 
@@ -32,6 +35,9 @@ struct CollectionRecord: Codable, Equatable, Sendable, FetchableRecord, Persista
         case syncToken = "sync_token"
         case supportsSyncCollection = "supports_sync_collection"
         case privileges
+        case sortOrder = "sort_order"
+        case isSubscribed = "is_subscribed"
+        case isDefault = "is_default"
         case destroyed
         case modseq
     }
@@ -39,8 +45,18 @@ struct CollectionRecord: Codable, Equatable, Sendable, FetchableRecord, Persista
     var stored: StoredCollection {
         StoredCollection(
             id: id, href: href, kind: kind, displayName: displayName, description: description, color: color,
-            ctag: ctag, syncToken: syncToken, supportsSyncCollection: supportsSyncCollection, privileges: privileges
+            ctag: ctag, syncToken: syncToken, supportsSyncCollection: supportsSyncCollection, privileges: privileges,
+            settings: settings
         )
+    }
+
+    var settings: CollectionSettings {
+        get { CollectionSettings(sortOrder: sortOrder, isSubscribed: isSubscribed, isDefault: isDefault) }
+        set {
+            sortOrder = newValue.sortOrder
+            isSubscribed = newValue.isSubscribed
+            isDefault = newValue.isDefault
+        }
     }
 
     /// Whether a client would see a difference: only the properties JMAP exposes count, not the

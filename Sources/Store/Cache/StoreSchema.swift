@@ -8,6 +8,14 @@ enum StoreSchema {
         migrator.registerMigration("v1") { db in
             try createV1(db)
         }
+        // The user's own collection settings (RFC 9610 §2), which the DAV server has no place for.
+        migrator.registerMigration("v2") { db in
+            try db.alter(table: "collection") { t in
+                t.add(column: "sort_order", .integer).notNull().defaults(to: 0)
+                t.add(column: "is_subscribed", .boolean).notNull().defaults(to: true)
+                t.add(column: "is_default", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 
