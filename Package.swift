@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "JMAPCore", "DAV", "Store",
+                "JMAPCore", "DAV", "Store", "JSON", "JSContact",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

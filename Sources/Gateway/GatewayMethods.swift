@@ -7,11 +7,17 @@ public struct GatewayMethods: Sendable {
     /// Capability URI to account-level capability object, for every account.
     public let accountCapabilities: [String: JSONObject]
 
-    public init(limits: CoreLimits, blobs: BlobStore) {
+    public init(limits: CoreLimits, blobs: BlobStore, store: any Store) {
         var registry = MethodRegistry<GatewayUser>(limits: limits)
         let blobMethods = BlobMethods(store: blobs, limits: limits)
         blobMethods.register(in: &registry)
+        registry.register(capability: ContactsCapability.uri)
+        AddressBookMethods(store: store).register(in: &registry)
+        ContactCardMethods(store: store).register(in: &registry)
         self.registry = registry
-        self.accountCapabilities = [BlobMethods.capability: blobMethods.accountCapability]
+        self.accountCapabilities = [
+            BlobMethods.capability: blobMethods.accountCapability,
+            ContactsCapability.uri: ContactsCapability.accountCapability,
+        ]
     }
 }

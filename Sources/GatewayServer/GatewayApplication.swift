@@ -22,7 +22,7 @@ public enum GatewayApplication {
         let poller = SyncPoller(
             coordinator: coordinator, interval: configuration.backend.pollInterval,
             changeLogSize: configuration.cache.changeLogSize, logger: logger)
-        let methods = GatewayMethods(limits: configuration.limits, blobs: blobs)
+        let methods = GatewayMethods(limits: configuration.limits, blobs: blobs, store: store)
         let accountCapabilities = methods.accountCapabilities
         let authenticator = Authenticator(
             endpoint: configuration.backend.endpoint, httpClient: httpClient,

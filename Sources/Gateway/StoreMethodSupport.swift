@@ -1,0 +1,46 @@
+import JMAPCore
+import Store
+
+/// Where the JMAP standard methods meet the cache: store errors as method errors, stored changes as
+/// a /changes response.
+extension MethodError {
+    init(_ error: StoreError) {
+        switch error {
+        case .cannotCalculateChanges(let detail): self = .cannotCalculateChanges(detail)
+        case .notFound(let detail): self = .serverFail("Not in the cache: \(detail)")
+        case .storage(let detail): self = .serverFail(detail)
+        }
+    }
+}
+
+extension Store {
+    /// `Foo/changes` (RFC 8620 §5.2) answered from the change log.
+    func changesResponse(
+        _ request: ChangesRequest, dataType: DataType
+    ) async throws(MethodError) -> ChangesResponse {
+        do {
+            let stored = try await changes(
+                accountId: request.accountId, dataType: dataType, sinceState: request.sinceState,
+                maxChanges: request.maxChanges)
+            var changes = ChangeSet()
+            for id in stored.created { changes.record(.created, id: id) }
+            for id in stored.updated { changes.record(.updated, id: id) }
+            for id in stored.destroyed { changes.record(.destroyed, id: id) }
+            var response = request.response(
+                newState: stored.newState, hasMoreChanges: stored.hasMoreChanges, changes: changes)
+            response.oldState = stored.oldState
+            return response
+        } catch {
+            throw MethodError(error)
+        }
+    }
+
+    /// The state of `dataType`, with a store failure as a method error.
+    func currentState(accountId: String, dataType: DataType) async throws(MethodError) -> String {
+        do {
+            return try await state(accountId: accountId, dataType: dataType)
+        } catch {
+            throw MethodError(error)
+        }
+    }
+}
