@@ -7,13 +7,13 @@ public struct GatewayMethods: Sendable {
     /// Capability URI to account-level capability object, for every account.
     public let accountCapabilities: [String: JSONObject]
 
-    public init(limits: CoreLimits, blobs: BlobStore, store: any Store) {
+    public init(limits: CoreLimits, blobs: BlobStore, store: any Store, coordinator: SyncCoordinator) {
         var registry = MethodRegistry<GatewayUser>(limits: limits)
         let blobMethods = BlobMethods(store: blobs, limits: limits)
         blobMethods.register(in: &registry)
         registry.register(capability: ContactsCapability.uri)
         AddressBookMethods(store: store).register(in: &registry)
-        ContactCardMethods(store: store).register(in: &registry)
+        ContactCardMethods(store: store, coordinator: coordinator).register(in: &registry)
         self.registry = registry
         self.accountCapabilities = [
             BlobMethods.capability: blobMethods.accountCapability,

@@ -22,7 +22,8 @@ public enum GatewayApplication {
         let poller = SyncPoller(
             coordinator: coordinator, interval: configuration.backend.pollInterval,
             changeLogSize: configuration.cache.changeLogSize, logger: logger)
-        let methods = GatewayMethods(limits: configuration.limits, blobs: blobs, store: store)
+        let methods = GatewayMethods(
+            limits: configuration.limits, blobs: blobs, store: store, coordinator: coordinator)
         let accountCapabilities = methods.accountCapabilities
         let authenticator = Authenticator(
             endpoint: configuration.backend.endpoint, httpClient: httpClient,

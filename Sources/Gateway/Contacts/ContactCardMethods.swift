@@ -5,6 +5,7 @@ import Store
 /// ContactCard/get and ContactCard/changes (RFC 9610 §3.1, §3.2), answered from the cache.
 struct ContactCardMethods: Sendable {
     let store: any Store
+    let coordinator: SyncCoordinator
 
     func register(in registry: inout MethodRegistry<GatewayUser>) {
         registry.register(
@@ -14,6 +15,10 @@ struct ContactCardMethods: Sendable {
         registry.register(
             Method("ContactCard/changes", capability: ContactsCapability.uri) { context, arguments in
                 try await changes(context, arguments)
+            })
+        registry.register(
+            Method("ContactCard/set", capability: ContactsCapability.uri) { context, arguments in
+                try await set(&context, arguments)
             })
     }
 
@@ -45,5 +50,35 @@ struct ContactCardMethods: Sendable {
         try arguments.finish()
         _ = try context.account(request.accountId, capability: ContactsCapability.uri)
         return try await store.changesResponse(request, dataType: .contactCard).arguments
+    }
+
+    /// Creates, updates and destroys cards on the CardDAV server (RFC 9610 §3.5, RFC 8620 §5.3).
+    func set(_ context: inout MethodContext<GatewayUser>, _ raw: JSONObject) async throws -> JSONObject {
+        var arguments = Arguments(raw)
+        let request = try SetRequest(&arguments, context: context)
+        try arguments.finish()
+        _ = try context.writableAccount(request.accountId, capability: ContactsCapability.uri)
+        let writer = ContactCardWriter(
+            store: store, client: coordinator.client(for: context.caller), accountId: request.accountId)
+        let bookMethods = AddressBookMethods(store: store)
+        let books = try await bookMethods.addressBooks(accountId: request.accountId)
+        let defaultBook = bookMethods.defaultId(books)
+        let store = self.store
+        let accountId = request.accountId
+        let response = try await request.perform(
+            context: &context,
+            state: { () async throws(MethodError) -> String in
+                try await store.currentState(accountId: accountId, dataType: .contactCard)
+            },
+            create: { object, _ async throws(SetError) -> CreatedRecord in
+                try await writer.create(object, books: books, defaultBook: defaultBook)
+            },
+            update: { id, patch, _ async throws(SetError) -> JSONObject in
+                try await writer.update(id, patch: patch)
+            },
+            destroy: { id, _ async throws(SetError) in
+                try await writer.destroy(id)
+            })
+        return response.arguments
     }
 }

@@ -24,11 +24,16 @@ public actor SyncCoordinator {
         self.logger = logger
     }
 
-    /// The user's synchronizer, with the credentials of this login.
-    public func synchronizer(for user: GatewayUser) async throws -> AccountSynchronizer {
-        let client = DAVClient(
+    /// A DAV client acting with the user's own credentials, on the shared connection pool.
+    public nonisolated func client(for user: GatewayUser) -> DAVClient {
+        DAVClient(
             httpClient: httpClient.client, configuration: davConfiguration, credentials: user.credentials,
             logger: logger)
+    }
+
+    /// The user's synchronizer, with the credentials of this login.
+    public func synchronizer(for user: GatewayUser) async throws -> AccountSynchronizer {
+        let client = client(for: user)
         if let existing = synchronizers[user.accountId] {
             await existing.touch(client: client)
             return existing

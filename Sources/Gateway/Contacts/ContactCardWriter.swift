@@ -1,0 +1,247 @@
+import DAV
+import Foundation
+import JMAPCore
+import JSContact
+import Store
+
+/// ContactCard/set (RFC 9610 §3.5) against the CardDAV server: every write is conditional (RFC 9110
+/// §13.1), so a change made on the DAV side meanwhile is never overwritten, and goes into the cache
+/// as soon as the server took it. A card the client did not change is never rewritten.
+struct ContactCardWriter: Sendable {
+    let store: any Store
+    let client: DAVClient
+    let accountId: String
+
+    /// How often an update or destroy re-reads a card another client changed meanwhile and tries again.
+    static let maxAttempts = 3
+    /// Properties JMAP sets or a client may not change: `uid` names the DAV resource (RFC 6352 §5.1).
+    static let immutable: Set<String> = ["id", "uid"]
+
+    // MARK: create
+
+    func create(_ object: JSONObject, books: [StoredCollection], defaultBook: String?) async throws(SetError)
+        -> CreatedRecord
+    {
+        var card = object
+        var serverSet: JSONObject = [:]
+        if card["id"] != nil { throw .invalidProperties(["id"], "`id` is set by the server.") }
+        let bookId: String
+        if let value = card.removeValue(forKey: "addressBookIds") {
+            bookId = try Self.singleBook(value)
+        } else if let defaultBook {
+            bookId = defaultBook
+            serverSet["addressBookIds"] = .object([defaultBook: .bool(true)])
+        } else {
+            throw .invalidProperties(["addressBookIds"], "There is no address book to put the card in.")
+        }
+        guard let book = books.first(where: { $0.id == bookId }) else {
+            throw .invalidProperties(["addressBookIds"], "No address book \(bookId).")
+        }
+        if card["@type"] == nil { card["@type"] = "Card" }
+        if card["version"] == nil { card["version"] = "1.0" }
+        if card["uid"] == nil {
+            let uid = "urn:uuid:\(UUID().uuidString.lowercased())"
+            card["uid"] = .string(uid)
+            serverSet["uid"] = .string(uid)
+        }
+        let invalid = JSContactValidation.validate(card)
+        guard invalid.isEmpty else { throw .invalidProperties(invalid) }
+        guard case .string(let uid)? = card["uid"] else { throw .invalidProperties(["uid"]) }
+
+        let body = Data(VCardWriter.serialize(JSContactConverter.vCard(from: card, version: .v4_0)).utf8)
+        guard let url = URL(string: book.href + Self.resourceName(uid: uid)) else {
+            throw .invalidProperties(["uid"], "The uid does not make a usable resource name.")
+        }
+        do {
+            let etag = try await client.put(url, body: body, contentType: Self.contentType, precondition: .create)
+            let id = try await record(url, in: book, body: body, etag: etag, uid: uid)
+            return CreatedRecord(id: id, properties: serverSet)
+        } catch DAVError.preconditionFailed {
+            throw SetError("alreadyExists", description: "A card with uid \(uid) already exists.")
+        } catch let error as DAVError {
+            throw Self.setError(error)
+        } catch let error as SetError {
+            throw error
+        } catch {
+            throw SetError("serverFail", description: "\(error)")
+        }
+    }
+
+    // MARK: update
+
+    func update(_ id: String, patch: PatchObject) async throws(SetError) -> JSONObject {
+        for _ in 0..<Self.maxAttempts {
+            let (object, book) = try await current(id)
+            var card = ContactCards.convert(object.body)
+            card["id"] = .string(object.id)
+            card["addressBookIds"] = .object([object.collectionId: .bool(true)])
+            var updated = try patch.apply(to: card, immutable: Self.immutable)
+            if updated.removeValue(forKey: "addressBookIds") != card["addressBookIds"] {
+                throw .invalidProperties(
+                    ["addressBookIds"], "Moving a card between address books is not supported yet.")
+            }
+            updated["id"] = nil
+            let invalid = JSContactValidation.validate(updated)
+            guard invalid.isEmpty else { throw .invalidProperties(invalid) }
+            guard let stored = VCardParser.parse(String(decoding: object.body, as: UTF8.self)).cards.first else {
+                throw .forbidden("The stored resource holds no vCard.")
+            }
+            let rewritten = JSContactConverter.updatedVCard(stored: stored, newCard: updated)
+            // Nothing the vCard can express changed: the server's copy stays as it is.
+            if rewritten == stored { return [:] }
+            let body = Data(VCardWriter.serialize(rewritten).utf8)
+            guard let url = URL(string: object.href) else { throw .notFound() }
+            do {
+                let etag = try await client.put(
+                    url, body: body, contentType: Self.contentType,
+                    precondition: object.etag.map { .ifMatch($0) } ?? .none)
+                _ = try await record(url, in: book, body: body, etag: etag, uid: object.uid)
+                return [:]
+            } catch DAVError.preconditionFailed {
+                // Changed on the server since we read it: take that version and apply the patch to it.
+                try await refresh(object, in: book)
+            } catch let error as DAVError {
+                throw Self.setError(error)
+            } catch let error as SetError {
+                throw error
+            } catch {
+                throw SetError("serverFail", description: "\(error)")
+            }
+        }
+        throw SetError("stateMismatch", description: "The card kept changing on the server; try again.")
+    }
+
+    // MARK: destroy
+
+    func destroy(_ id: String) async throws(SetError) {
+        for _ in 0..<Self.maxAttempts {
+            let (object, book) = try await current(id)
+            guard let url = URL(string: object.href) else { throw .notFound() }
+            do {
+                try await client.delete(url, ifMatch: object.etag)
+            } catch DAVError.preconditionFailed {
+                try await refresh(object, in: book)
+                continue
+            } catch DAVError.notFound {
+                // Already gone on the server: the cache follows.
+            } catch let error as DAVError {
+                throw Self.setError(error)
+            } catch let error as SetError {
+                throw error
+            } catch {
+                throw SetError("serverFail", description: "\(error)")
+            }
+            try await storeApply(CollectionUpdate(collection: book, removed: [object.href]))
+            return
+        }
+        throw SetError("stateMismatch", description: "The card kept changing on the server; try again.")
+    }
+
+    // MARK: support
+
+    static let contentType = "text/vcard; charset=utf-8"
+
+    /// The cached card and its address book, or `notFound`.
+    private func current(_ id: String) async throws(SetError) -> (StoredObject, StoredCollection) {
+        do {
+            guard let object = try await store.objects(accountId: accountId, ids: [id]).first,
+                let book = try await store.collections(accountId: accountId).first(where: {
+                    $0.id == object.collectionId
+                })
+            else { throw SetError.notFound() }
+            return (object, book)
+        } catch let error as SetError {
+            throw error
+        } catch {
+            throw SetError("serverFail", description: "\(error)")
+        }
+    }
+
+    /// Puts what the server now holds at `url` into the cache and returns the card's id. A server that
+    /// sent no ETag (or may have rewritten the body) is asked for both.
+    private func record(_ url: URL, in book: StoredCollection, body: Data, etag: String?, uid: String?)
+        async throws(SetError) -> String
+    {
+        var resource = DAVResource(href: DAVHref.normalize(url.absoluteString, relativeTo: url), etag: etag, body: body)
+        if etag == nil {
+            do { resource = try await client.get(url) } catch { throw Self.setError(error) }
+        }
+        try await storeApply(
+            CollectionUpdate(
+                collection: book,
+                upserted: [
+                    FetchedObject(
+                        href: resource.href, etag: resource.etag, uid: ResourceUID.extract(from: resource.body) ?? uid,
+                        body: resource.body)
+                ]))
+        do {
+            let versions = try await store.objectVersions(
+                accountId: accountId, collectionId: book.id, hrefs: [resource.href])
+            guard let id = versions.first?.id else { throw SetError("serverFail", description: "not cached") }
+            return id
+        } catch let error as SetError {
+            throw error
+        } catch {
+            throw SetError("serverFail", description: "\(error)")
+        }
+    }
+
+    /// Re-reads a card another client changed, into the cache; `notFound` if it was deleted.
+    private func refresh(_ object: StoredObject, in book: StoredCollection) async throws(SetError) {
+        guard let url = URL(string: object.href) else { throw .notFound() }
+        do {
+            let resource = try await client.get(url)
+            try await storeApply(
+                CollectionUpdate(
+                    collection: book,
+                    upserted: [
+                        FetchedObject(
+                            href: object.href, etag: resource.etag, uid: ResourceUID.extract(from: resource.body),
+                            body: resource.body)
+                    ]))
+        } catch DAVError.notFound {
+            try await storeApply(CollectionUpdate(collection: book, removed: [object.href]))
+            throw .notFound()
+        } catch let error as DAVError {
+            throw Self.setError(error)
+        } catch let error as SetError {
+            throw error
+        } catch {
+            throw SetError("serverFail", description: "\(error)")
+        }
+    }
+
+    private func storeApply(_ update: CollectionUpdate) async throws(SetError) {
+        do {
+            try await store.apply(update, accountId: accountId)
+        } catch {
+            throw SetError("serverFail", description: "\(error)")
+        }
+    }
+
+    /// `addressBookIds` must name exactly one book (`maxAddressBooksPerCard` is 1).
+    private static func singleBook(_ value: JSONValue) throws(SetError) -> String {
+        guard case .object(let books) = value, books.count == 1, let (id, flag) = books.first, flag == .bool(true)
+        else {
+            throw .invalidProperties(["addressBookIds"], "A card is in exactly one address book.")
+        }
+        return id
+    }
+
+    /// A resource name from the uid: URL-safe characters only, so every server stores it as sent.
+    static func resourceName(uid: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+        var name = String(uid.map { allowed.contains($0) ? $0 : "-" }.prefix(100))
+        if name.isEmpty || name.allSatisfy({ $0 == "-" || $0 == "." }) { name = UUID().uuidString.lowercased() }
+        return name + ".vcf"
+    }
+
+    static func setError(_ error: DAVError) -> SetError {
+        switch error {
+        case .forbidden, .unauthorized: .forbidden("The DAV server refused the write: \(error)")
+        case .insufficientStorage: .overQuota("\(error)")
+        case .notFound: .notFound()
+        default: SetError("serverFail", description: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import DAV
+import Foundation
+import JMAPCore
+import TestSupport
+import Testing
+
+/// ContactCard/set (RFC 9610 §3.5) over HTTP against the real servers: create, a one-property patch
+/// that keeps every other line of the stored vCard, an edit made on the DAV server between the
+/// client's get and set that is not lost, and destroy.
+extension BobBackedTests {
+    @Suite struct ContactsWriteTests {
+        static let http = HTTPClientHandle(configuration: DAVClientConfiguration(timeout: .seconds(10)))
+        static let using = #"["urn:ietf:params:jmap:core","urn:ietf:params:jmap:contacts"]"#
+
+        @Test(arguments: TestBackends.Server.allCases)
+        func createPatchConcurrentEditDestroy(server: TestBackends.Server) async throws {
+            let bob = TestBackends.bob
+            let gateway = try TestGateway(server: server) { $0.backend.minSyncAge = .zero }
+            let dav = DAVClient(
+                httpClient: Self.http.client, configuration: DAVClientConfiguration(),
+                credentials: .basic(username: bob.name, password: bob.password))
+            let uid = "write-\(UUID().uuidString.lowercased())"
+            try await gateway.run { client in
+                let accountId = try await client.accountId(of: bob)
+                func call(_ calls: String) async throws -> [(name: String, arguments: JSONObject, id: String)] {
+                    let (status, body) = try await client.jmap(
+                        #"{"using":\#(Self.using),"methodCalls":[\#(calls)]}"#, as: bob)
+                    #expect(status == .ok)
+                    return body.methodResponses
+                }
+
+                // Create: no addressBookIds, so the default book (server-set, returned in `created`).
+                let created = try await call(
+                    """
+                    ["ContactCard/set",{"accountId":"\(accountId)","create":{"c1":{
+                      "@type":"Card","uid":"\(uid)","name":{"full":"Grace Hopper"},
+                      "emails":{"e1":{"address":"grace@example.com"}},"notes":{"n1":{"note":"first"}}}}},"s"]
+                    """)
+                let createdCard = try #require(created.first?.arguments["created"]?.objectValue?["c1"]?.objectValue)
+                let id = try #require(createdCard["id"]?.stringValue)
+                #expect(createdCard["addressBookIds"]?.objectValue?.count == 1)
+
+                let got = try await call(#"["ContactCard/get",{"accountId":"\#(accountId)","ids":["\#(id)"]},"g"]"#)
+                let card = try #require(got.first?.arguments["list"]?.arrayValue?.first?.objectValue)
+                #expect(card["uid"] == .string(uid))
+                #expect(card["name"]?.objectValue?["full"] == .string("Grace Hopper"))
+                let url = try #require(
+                    URL(
+                        string: try TestBackends.load().collection(server, "AB", user: bob).absoluteString
+                            + "\(uid).vcf"))
+                let original = try await dav.get(url)
+                let originalText = String(decoding: original.body, as: UTF8.self)
+                #expect(originalText.contains("grace@example.com"))
+
+                // Meanwhile, on the DAV server: another client adds a TITLE.
+                let edited = originalText.replacingOccurrences(of: "END:VCARD", with: "TITLE:Rear Admiral\r\nEND:VCARD")
+                try await dav.put(
+                    url, body: Data(edited.utf8), contentType: "text/vcard",
+                    precondition: original.etag.map { .ifMatch($0) } ?? .none)
+
+                // The client patches one nested property from the state it had: the patch applies to
+                // the server's current version, and neither edit is lost.
+                let patched = try await call(
+                    #"["ContactCard/set",{"accountId":"\#(accountId)","update":{"\#(id)":{"emails/e1/address":"hopper@navy.example"}}},"u"]"#
+                )
+                #expect(patched.first?.arguments["updated"]?.objectValue?.keys.contains(id) == true)
+                let after = String(decoding: try await dav.get(url).body, as: UTF8.self)
+                #expect(after.contains("hopper@navy.example"))
+                #expect(!after.contains("grace@example.com"))
+                #expect(after.contains("TITLE:Rear Admiral"), "the DAV-side edit survived")
+                #expect(after.contains("first"), "the untouched note survived")
+
+                // A patch that changes nothing the vCard holds does not rewrite the resource.
+                let etagBefore = try await dav.get(url).etag
+                let unchanged = try await call(
+                    #"["ContactCard/set",{"accountId":"\#(accountId)","update":{"\#(id)":{"name/full":"Grace Hopper"}}},"n"]"#
+                )
+                #expect(unchanged.first?.arguments["updated"]?.objectValue?.keys.contains(id) == true)
+                #expect(try await dav.get(url).etag == etagBefore)
+
+                // `uid` names the resource: immutable.
+                let refused = try await call(
+                    #"["ContactCard/set",{"accountId":"\#(accountId)","update":{"\#(id)":{"uid":"other"}}},"r"]"#)
+                #expect(refused.first?.arguments["notUpdated"]?.objectValue?[id] != nil)
+
+                // Destroy.
+                let destroyed = try await call(
+                    #"["ContactCard/set",{"accountId":"\#(accountId)","destroy":["\#(id)"]},"d"]"#)
+                #expect(destroyed.first?.arguments["destroyed"] == .array([.string(id)]))
+                await #expect(throws: DAVError.self) { _ = try await dav.get(url) }
+                let gone = try await call(#"["ContactCard/get",{"accountId":"\#(accountId)","ids":["\#(id)"]},"g"]"#)
+                #expect(gone.first?.arguments["notFound"] == .array([.string(id)]))
+            }
+        }
+    }
+}
