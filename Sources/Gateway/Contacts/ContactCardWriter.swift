@@ -52,19 +52,16 @@ struct ContactCardWriter: Sendable {
         guard let url = URL(string: book.href + Self.resourceName(uid: uid)) else {
             throw .invalidProperties(["uid"], "The uid does not make a usable resource name.")
         }
+        let etag: String?
         do {
-            let etag = try await client.put(url, body: body, contentType: Self.contentType, precondition: .create)
-            let id = try await record(url, in: book, body: body, etag: etag, uid: uid)
-            return CreatedRecord(id: id, properties: serverSet)
-        } catch DAVError.preconditionFailed {
+            etag = try await client.put(url, body: body, contentType: Self.contentType, precondition: .create)
+        } catch .preconditionFailed {
             throw SetError("alreadyExists", description: "A card with uid \(uid) already exists.")
-        } catch let error as DAVError {
-            throw Self.setError(error)
-        } catch let error as SetError {
-            throw error
         } catch {
-            throw SetError("serverFail", description: "\(error)")
+            throw Self.setError(error)
         }
+        let id = try await record(url, in: book, body: body, etag: etag, uid: uid)
+        return CreatedRecord(id: id, properties: serverSet)
     }
 
     // MARK: update
@@ -91,22 +88,20 @@ struct ContactCardWriter: Sendable {
             if rewritten == stored { return [:] }
             let body = Data(VCardWriter.serialize(rewritten).utf8)
             guard let url = URL(string: object.href) else { throw .notFound() }
+            let etag: String?
             do {
-                let etag = try await client.put(
+                etag = try await client.put(
                     url, body: body, contentType: Self.contentType,
                     precondition: object.etag.map { .ifMatch($0) } ?? .none)
-                _ = try await record(url, in: book, body: body, etag: etag, uid: object.uid)
-                return [:]
-            } catch DAVError.preconditionFailed {
+            } catch .preconditionFailed {
                 // Changed on the server since we read it: take that version and apply the patch to it.
                 try await refresh(object, in: book)
-            } catch let error as DAVError {
-                throw Self.setError(error)
-            } catch let error as SetError {
-                throw error
+                continue
             } catch {
-                throw SetError("serverFail", description: "\(error)")
+                throw Self.setError(error)
             }
+            _ = try await record(url, in: book, body: body, etag: etag, uid: object.uid)
+            return [:]
         }
         throw SetError("stateMismatch", description: "The card kept changing on the server; try again.")
     }
@@ -119,17 +114,13 @@ struct ContactCardWriter: Sendable {
             guard let url = URL(string: object.href) else { throw .notFound() }
             do {
                 try await client.delete(url, ifMatch: object.etag)
-            } catch DAVError.preconditionFailed {
+            } catch .preconditionFailed {
                 try await refresh(object, in: book)
                 continue
-            } catch DAVError.notFound {
+            } catch .notFound {
                 // Already gone on the server: the cache follows.
-            } catch let error as DAVError {
-                throw Self.setError(error)
-            } catch let error as SetError {
-                throw error
             } catch {
-                throw SetError("serverFail", description: "\(error)")
+                throw Self.setError(error)
             }
             try await storeApply(CollectionUpdate(collection: book, removed: [object.href]))
             return
@@ -189,26 +180,23 @@ struct ContactCardWriter: Sendable {
     /// Re-reads a card another client changed, into the cache; `notFound` if it was deleted.
     private func refresh(_ object: StoredObject, in book: StoredCollection) async throws(SetError) {
         guard let url = URL(string: object.href) else { throw .notFound() }
+        let resource: DAVResource
         do {
-            let resource = try await client.get(url)
-            try await storeApply(
-                CollectionUpdate(
-                    collection: book,
-                    upserted: [
-                        FetchedObject(
-                            href: object.href, etag: resource.etag, uid: ResourceUID.extract(from: resource.body),
-                            body: resource.body)
-                    ]))
-        } catch DAVError.notFound {
+            resource = try await client.get(url)
+        } catch .notFound {
             try await storeApply(CollectionUpdate(collection: book, removed: [object.href]))
             throw .notFound()
-        } catch let error as DAVError {
-            throw Self.setError(error)
-        } catch let error as SetError {
-            throw error
         } catch {
-            throw SetError("serverFail", description: "\(error)")
+            throw Self.setError(error)
         }
+        try await storeApply(
+            CollectionUpdate(
+                collection: book,
+                upserted: [
+                    FetchedObject(
+                        href: object.href, etag: resource.etag, uid: ResourceUID.extract(from: resource.body),
+                        body: resource.body)
+                ]))
     }
 
     private func storeApply(_ update: CollectionUpdate) async throws(SetError) {
