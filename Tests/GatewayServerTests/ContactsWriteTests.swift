@@ -40,6 +40,19 @@ extension BobBackedTests {
                 let id = try #require(createdCard["id"]?.stringValue)
                 #expect(createdCard["addressBookIds"]?.objectValue?.count == 1)
 
+                // ContactCard/query (RFC 9610 §3.3) finds it by nested conditions, on the cache.
+                let found = try await call(
+                    """
+                    ["ContactCard/query",{"accountId":"\(accountId)","filter":{"operator":"AND","conditions":[
+                      {"email":"grace@EXAMPLE"},{"name":"hopper"},{"operator":"NOT","conditions":[{"note":"second"}]}]},
+                      "sort":[{"property":"name/given"}],"calculateTotal":true},"q"],
+                    ["ContactCard/query",{"accountId":"\(accountId)","filter":{"color":"red"}},"e"]
+                    """)
+                #expect(found.first?.arguments["ids"] == .array([.string(id)]))
+                #expect(found.first?.arguments["total"] == .int(1))
+                #expect(found.last?.name == "error")
+                #expect(found.last?.arguments["type"] == .string("unsupportedFilter"))
+
                 let got = try await call(#"["ContactCard/get",{"accountId":"\#(accountId)","ids":["\#(id)"]},"g"]"#)
                 let card = try #require(got.first?.arguments["list"]?.arrayValue?.first?.objectValue)
                 #expect(card["uid"] == .string(uid))

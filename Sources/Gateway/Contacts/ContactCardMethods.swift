@@ -17,6 +17,10 @@ struct ContactCardMethods: Sendable {
                 try await changes(context, arguments)
             })
         registry.register(
+            Method("ContactCard/query", capability: ContactsCapability.uri) { context, arguments in
+                try await query(context, arguments)
+            })
+        registry.register(
             Method("ContactCard/set", capability: ContactsCapability.uri) { context, arguments in
                 try await set(&context, arguments)
             })
@@ -50,6 +54,26 @@ struct ContactCardMethods: Sendable {
         try arguments.finish()
         _ = try context.account(request.accountId, capability: ContactsCapability.uri)
         return try await store.changesResponse(request, dataType: .contactCard).arguments
+    }
+
+    /// Filters and sorts every card of the account (RFC 9610 §3.3), evaluated on the cache. The query
+    /// state is the ContactCard state: any change may change the results. /queryChanges is not offered
+    /// yet, hence `canCalculateChanges: false`.
+    func query(_ context: MethodContext<GatewayUser>, _ raw: JSONObject) async throws -> JSONObject {
+        var arguments = Arguments(raw)
+        let request = try QueryRequest(
+            &arguments, sortable: ContactCardQuery.sortable, condition: ContactCardFilterCondition.parse)
+        try arguments.finish()
+        _ = try context.account(request.accountId, capability: ContactsCapability.uri)
+        let cards = ContactCards(store: store, accountId: request.accountId)
+        do {
+            let state = try await store.state(accountId: request.accountId, dataType: .contactCard)
+            let all = try await cards.cards(ids: try await cards.allIds())
+            let ids = ContactCardQuery.ids(all, filter: request.filter, sort: request.sort)
+            return try request.response(queryState: state, canCalculateChanges: false, ids: ids).arguments
+        } catch let error as StoreError {
+            throw MethodError(error)
+        }
     }
 
     /// Creates, updates and destroys cards on the CardDAV server (RFC 9610 §3.5, RFC 8620 §5.3).
