@@ -90,8 +90,10 @@ extension BobBackedTests {
                       ["ContactCard/get",{"accountId":"\(accountId)","ids":["\(id)"],"properties":["emails"]},"g"]]}
                     """, as: bob)
                 let changes = try #require(after.methodResponses.first?.arguments)
-                #expect(changes["updated"] == .array([.string(id)]))
-                #expect(changes["created"] == .array([]) && changes["destroyed"] == .array([]))
+                // (DAV tests create and delete scratch books in bob's home meanwhile: look at this card.)
+                #expect(changes["updated"]?.arrayValue?.contains(.string(id)) == true)
+                #expect(changes["created"]?.arrayValue?.contains(.string(id)) == false)
+                #expect(changes["destroyed"]?.arrayValue?.contains(.string(id)) == false)
                 let updated = after.methodResponses.last?.arguments["list"]?.arrayValue?.first?.objectValue
                 let address = updated?["emails"]?.objectValue?.values.first?.objectValue?["address"]
                 #expect(address == .string("ada@lovelace.example"))
