@@ -812,7 +812,7 @@ struct ContactCardFastPathTests {
         for lhs in Self.strings {
             for rhs in Self.strings {
                 let keys = Collation.octet.compare(
-                    ContactCardQuery.unicodeCasemapped(lhs), ContactCardQuery.unicodeCasemapped(rhs))
+                    Collation.unicodeCasemapKey(lhs), Collation.unicodeCasemapKey(rhs))
                 #expect(keys == Collation.unicodeCasemap.compare(lhs, rhs), "\(lhs) vs \(rhs)")
             }
         }

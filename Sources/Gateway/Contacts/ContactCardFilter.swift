@@ -232,7 +232,9 @@ enum ContactCardQuery {
             var comparator = comparator
             var column = cards.map { sortValue(of: $0, property: comparator.property) }
             if (comparator.collation ?? .default) == .unicodeCasemap {
-                column = column.map { value in value?.stringValue.map { .string(unicodeCasemapped($0)) } ?? value }
+                column = column.map { value in
+                    value?.stringValue.map { .string(Collation.unicodeCasemapKey($0)) } ?? value
+                }
                 comparator.collation = .octet
             }
             effective.append(comparator)
@@ -249,20 +251,6 @@ enum ContactCardQuery {
             return Collation.octet.compare(ids[lhs], ids[rhs]) == .orderedAscending
         }
         return order.map { records[$0] }
-    }
-
-    /// What `Collation.unicodeCasemap` compares (RFC 5051): each scalar's simple titlecase mapping, one
-    /// scalar for one, then NFKD. Tests check that octet order of these equals the collation's order.
-    static func unicodeCasemapped(_ string: String) -> String {
-        if string.utf8.allSatisfy({ $0 < 0x80 }) {
-            return String(decoding: string.utf8.map { (0x61...0x7A).contains($0) ? $0 - 0x20 : $0 }, as: UTF8.self)
-        }
-        var titlecased = String.UnicodeScalarView()
-        for scalar in string.unicodeScalars {
-            let mapping = scalar.properties.titlecaseMapping.unicodeScalars
-            if mapping.count == 1 { titlecased.append(contentsOf: mapping) } else { titlecased.append(scalar) }
-        }
-        return String(titlecased).decomposedStringWithCompatibilityMapping
     }
 
     /// The ids of the records that match `filter` (all when nil), sorted by `sort`, ties broken by id: the

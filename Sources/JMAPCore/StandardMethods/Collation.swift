@@ -24,7 +24,7 @@ public enum Collation: String, Sendable, Hashable, CaseIterable {
         case .asciiNumeric:
             Self.compareNumbers(lhs, rhs)
         case .unicodeCasemap:
-            Self.compare(Self.unicodeCasemapped(lhs).utf8, Self.unicodeCasemapped(rhs).utf8)
+            Self.compare(Self.unicodeCasemapKey(lhs).utf8, Self.unicodeCasemapKey(rhs).utf8)
         }
     }
 
@@ -65,14 +65,20 @@ public enum Collation: String, Sendable, Hashable, CaseIterable {
         return Array(digits.drop { $0 == UInt8(ascii: "0") })
     }
 
-    /// RFC 5051 takes each character's simple titlecase mapping, one character for one: a full mapping that
-    /// expands (ß to Ss) leaves the character as it is.
-    private static func unicodeCasemapped(_ string: String) -> String {
-        let titlecased = string.unicodeScalars.map { scalar in
-            let mapping = scalar.properties.titlecaseMapping
-            return mapping.unicodeScalars.count == 1 ? mapping : String(scalar)
+    /// What `unicodeCasemap` compares, octet by octet: a data type sorting many records computes it once
+    /// per record instead of at every comparison. RFC 5051 takes each character's simple titlecase
+    /// mapping, one character for one (a full mapping that expands, ß to Ss, leaves the character as it
+    /// is), then NFKD. ASCII needs neither table: upper-casing is its titlecase and it has no decomposition.
+    public static func unicodeCasemapKey(_ string: String) -> String {
+        if string.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: string.utf8.map(asciiUppercased), as: UTF8.self)
         }
-        return titlecased.joined().decomposedStringWithCompatibilityMapping
+        var titlecased = String.UnicodeScalarView()
+        for scalar in string.unicodeScalars {
+            let mapping = scalar.properties.titlecaseMapping.unicodeScalars
+            if mapping.count == 1 { titlecased.append(contentsOf: mapping) } else { titlecased.append(scalar) }
+        }
+        return String(titlecased).decomposedStringWithCompatibilityMapping
     }
 }
 
