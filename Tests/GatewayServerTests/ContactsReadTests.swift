@@ -8,7 +8,6 @@ import Testing
 /// ContactCard/get and /changes for cards written directly on the DAV server.
 extension BobBackedTests {
     @Suite struct ContactsReadTests {
-        static let http = HTTPClientHandle(configuration: DAVClientConfiguration(timeout: .seconds(10)))
         static let using = #"["urn:ietf:params:jmap:core","urn:ietf:params:jmap:contacts"]"#
 
         @Test("RFC 9610 §1.4.1: the contacts capability, in the session and the account")
@@ -28,9 +27,7 @@ extension BobBackedTests {
             let bob = TestBackends.bob
             let gateway = try TestGateway(server: server) { $0.backend.minSyncAge = .zero }
             let book = try TestBackends.load().collection(server, "AB", user: bob)
-            let dav = DAVClient(
-                httpClient: Self.http.client, configuration: DAVClientConfiguration(),
-                credentials: .basic(username: bob.name, password: bob.password))
+            let dav = bob.davClient
             let uid = "read-\(UUID().uuidString.lowercased())"
             let url = try #require(URL(string: book.absoluteString + "\(uid).vcf"))
             @Sendable func vCard(_ email: String) -> Data {

@@ -9,16 +9,13 @@ import Testing
 /// client's get and set that is not lost, and destroy.
 extension BobBackedTests {
     @Suite struct ContactsWriteTests {
-        static let http = HTTPClientHandle(configuration: DAVClientConfiguration(timeout: .seconds(10)))
         static let using = #"["urn:ietf:params:jmap:core","urn:ietf:params:jmap:contacts"]"#
 
         @Test(arguments: TestBackends.Server.allCases)
         func createPatchConcurrentEditDestroy(server: TestBackends.Server) async throws {
             let bob = TestBackends.bob
             let gateway = try TestGateway(server: server) { $0.backend.minSyncAge = .zero }
-            let dav = DAVClient(
-                httpClient: Self.http.client, configuration: DAVClientConfiguration(),
-                credentials: .basic(username: bob.name, password: bob.password))
+            let dav = bob.davClient
             let uid = "write-\(UUID().uuidString.lowercased())"
             try await gateway.run { client in
                 let accountId = try await client.accountId(of: bob)

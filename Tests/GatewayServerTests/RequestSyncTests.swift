@@ -9,16 +9,13 @@ import Testing
 /// `AccountSynchronizer.syncIfStale`, tested in SyncSchedulingTests.)
 extension BobBackedTests {
     @Suite struct RequestSyncTests {
-        static let http = HTTPClientHandle(configuration: DAVClientConfiguration(timeout: .seconds(10)))
         static let echo = #"{"using":["urn:ietf:params:jmap:core"],"methodCalls":[["Core/echo",{},"0"]]}"#
 
         @Test func requestSyncsAStaleAccountFirst() async throws {
             let gateway = try TestGateway { $0.backend.minSyncAge = .zero }
             let bob = TestBackends.bob
             let book = try TestBackends.load().collection(.radicale, "AB", user: bob)
-            let dav = DAVClient(
-                httpClient: Self.http.client, configuration: DAVClientConfiguration(),
-                credentials: .basic(username: bob.name, password: bob.password))
+            let dav = bob.davClient
             let card = try #require(URL(string: book.absoluteString + "request-sync-\(UUID().uuidString).vcf"))
             let vCard = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:\(UUID().uuidString)\r\nFN:Request Sync\r\nEND:VCARD\r\n"
             try await gateway.run { client in

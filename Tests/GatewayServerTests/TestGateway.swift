@@ -1,3 +1,4 @@
+import DAV
 import Foundation
 import GatewayServer
 import Hummingbird
@@ -32,7 +33,17 @@ struct TestGateway {
     }
 }
 
+/// One connection pool for the tests' own direct DAV writes, alive until the test process exits.
+let directDAVPool = HTTPClientHandle(configuration: DAVClientConfiguration(timeout: .seconds(10)))
+
 extension TestBackends.User {
+    /// A DAV client acting as this user: for writes made behind the gateway's back.
+    var davClient: DAVClient {
+        DAVClient(
+            httpClient: directDAVPool.client, configuration: DAVClientConfiguration(),
+            credentials: .basic(username: name, password: password))
+    }
+
     var authorization: HTTPFields {
         [.authorization: "Basic " + Data("\(name):\(password)".utf8).base64EncodedString()]
     }

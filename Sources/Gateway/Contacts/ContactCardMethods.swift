@@ -29,8 +29,7 @@ struct ContactCardMethods: Sendable {
     /// Any JSContact property may be asked for (RFC 9553 allows vendor properties), plus the JMAP ones.
     func get(_ context: MethodContext<GatewayUser>, _ raw: JSONObject) async throws -> JSONObject {
         var arguments = Arguments(raw)
-        let properties = (raw["properties"]?.arrayValue ?? []).compactMap(\.stringValue)
-        let request = try GetRequest(&arguments, context: context, knownProperties: Set(properties))
+        let request = try GetRequest(&arguments, context: context, knownProperties: nil)
         try arguments.finish()
         _ = try context.account(request.accountId, capability: ContactsCapability.uri)
         let cards = ContactCards(store: store, accountId: request.accountId)

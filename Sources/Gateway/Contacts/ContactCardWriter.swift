@@ -69,9 +69,8 @@ struct ContactCardWriter: Sendable {
     func update(_ id: String, patch: PatchObject) async throws(SetError) -> JSONObject {
         for _ in 0..<Self.maxAttempts {
             let (object, book) = try await current(id)
-            var card = ContactCards.convert(object.body)
-            card["id"] = .string(object.id)
-            card["addressBookIds"] = .object([object.collectionId: .bool(true)])
+            // From the body, not the cached JSON: the patch applies to exactly what is on the server.
+            let card = ContactCards.withJMAPProperties(ContactCards.convert(object.body), of: object)
             var updated = try patch.apply(to: card, immutable: Self.immutable)
             if updated.removeValue(forKey: "addressBookIds") != card["addressBookIds"] {
                 throw .invalidProperties(

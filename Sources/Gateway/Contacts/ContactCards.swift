@@ -16,7 +16,7 @@ struct ContactCards: Sendable {
         var converted: [ConvertedObject] = []
         cards.reserveCapacity(objects.count)
         for object in objects {
-            var card: JSONObject
+            let card: JSONObject
             if let json = object.json, let cached = try? JSONCoding.decode(JSONObject.self, from: json) {
                 card = cached
             } else {
@@ -25,9 +25,7 @@ struct ContactCards: Sendable {
                     converted.append(ConvertedObject(id: object.id, etag: object.etag, json: json))
                 }
             }
-            card["id"] = .string(object.id)
-            card["addressBookIds"] = .object([object.collectionId: .bool(true)])
-            cards.append(card)
+            cards.append(Self.withJMAPProperties(card, of: object))
         }
         // Best effort: a failed write only means converting again next time.
         try? await store.saveConverted(converted, accountId: accountId)
@@ -37,6 +35,14 @@ struct ContactCards: Sendable {
     /// Every card id of the account.
     func allIds() async throws(StoreError) -> [String] {
         try await store.objectIds(accountId: accountId, dataType: .contactCard)
+    }
+
+    /// `card` as JMAP serves it: with the object's `id` and its one address book (RFC 9610 §3).
+    static func withJMAPProperties(_ card: JSONObject, of object: StoredObject) -> JSONObject {
+        var card = card
+        card["id"] = .string(object.id)
+        card["addressBookIds"] = .object([object.collectionId: .bool(true)])
+        return card
     }
 
     /// The JSContact card of a vCard body. A body that holds no card at all (the server stored

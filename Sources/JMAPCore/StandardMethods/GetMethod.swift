@@ -11,9 +11,10 @@ public struct GetRequest: Sendable, Hashable {
     private var maxObjectsInGet: Int
 
     /// Reads the standard arguments, rejecting any property outside `knownProperties` (`id` is always known)
-    /// as §5.1 requires. The caller reads any arguments of its own, then calls `finish()`.
+    /// as §5.1 requires; nil for a type whose objects may carry any property (JSContact's vendor
+    /// properties). The caller reads any arguments of its own, then calls `finish()`.
     public init<Caller>(
-        _ arguments: inout Arguments, context: MethodContext<Caller>, knownProperties: Set<String>
+        _ arguments: inout Arguments, context: MethodContext<Caller>, knownProperties: Set<String>?
     ) throws(MethodError) {
         accountId = try arguments.accountId()
         maxObjectsInGet = context.limits.maxObjectsInGet
@@ -25,7 +26,7 @@ public struct GetRequest: Sendable, Hashable {
             self.ids = requestedIds?.filter(Id.isValid)
         }
         if let properties = try arguments.stringArray("properties") {
-            let unknown = properties.filter { $0 != "id" && !knownProperties.contains($0) }
+            let unknown = properties.filter { $0 != "id" && knownProperties?.contains($0) == false }
             guard unknown.isEmpty else {
                 throw .invalidArguments("Unknown properties: \(unknown.joined(separator: ", ")).")
             }
