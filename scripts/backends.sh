@@ -402,7 +402,8 @@ cmd_start() {
   selected xandikos && xandikos_start
   write_env
   log "wrote $ENV_FILE"
-  cat "$ENV_FILE"
+  # The file holds the test users' passwords; the log shows everything else.
+  sed 's/^\([A-Z_]*PASSWORD\)=.*/\1=(redacted)/' "$ENV_FILE"
 }
 
 cmd_stop() {
