@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "jmap-gateway", targets: ["jmap-gateway"]),
         .library(name: "JSON", targets: ["JSON"]),
         .library(name: "JSContact", targets: ["JSContact"]),
+        .library(name: "JSCalendar", targets: ["JSCalendar"]),
         .library(name: "JMAPCore", targets: ["JMAPCore"]),
         .library(name: "DAV", targets: ["DAV"]),
         .library(name: "Store", targets: ["Store"]),
@@ -33,6 +34,8 @@ let package = Package(
         .target(name: "JSON", swiftSettings: swiftSettings),
         // vCard 2.1/3.0/4.0 parsing and writing; lossless vCard <-> JSContact (RFC 9553/9555). No JMAP, no DAV.
         .target(name: "JSContact", dependencies: ["JSON"], swiftSettings: swiftSettings),
+        // iCalendar parsing and writing, time zones, recurrence expansion; lossless iCalendar <-> JSCalendar. No JMAP, no DAV.
+        .target(name: "JSCalendar", dependencies: ["JSON"], swiftSettings: swiftSettings),
         // The JMAP protocol (RFC 8620): requests, responses, errors, standard methods. No I/O, no DAV.
         .target(name: "JMAPCore", dependencies: ["JSON"], swiftSettings: swiftSettings),
         // A WebDAV/CardDAV/CalDAV client. Knows nothing of JMAP.
@@ -91,6 +94,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "JMAPCoreTests", dependencies: ["JMAPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "JSContactTests", dependencies: ["JSContact", "JSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "JSCalendarTests", dependencies: ["JSCalendar", "JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatewayTests",

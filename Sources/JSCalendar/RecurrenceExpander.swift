@@ -1,0 +1,229 @@
+import Foundation
+
+/// Expands recurring components into instances (RFC 5545 §3.8.5): RRULE (and the deprecated
+/// EXRULE), RDATE, EXDATE and RECURRENCE-ID overrides, in the wall time of DTSTART's zone so
+/// that instances keep their local time across DST changes.
+public enum RecurrenceExpander {
+    /// One instance of a (possibly recurring) event or to-do.
+    public struct Instance: Sendable, Hashable {
+        /// The instance's original start (its RECURRENCE-ID), as written in DTSTART's form.
+        public var recurrenceId: ICalDateTime
+        public var utcStart: Date
+        public var utcEnd: Date
+        /// Whether a RECURRENCE-ID component replaced the generated instance.
+        public var isOverride: Bool
+    }
+
+    /// Instances of the logical event made of `components` (a master and/or its overrides,
+    /// all with the same UID) overlapping `window` (RFC 4791 §9.9), in start order, at most
+    /// `limit`. Floating and DATE values are read in `floatingZone`. Overrides with
+    /// STATUS:CANCELLED are excluded instances and not returned.
+    public static func instances(
+        of components: [ICalComponent], resolver: TimeZoneResolver, in window: ClosedRange<Date>, limit: Int,
+        floatingZone: ICalTimeZone = .utc
+    ) -> [Instance] {
+        guard limit > 0 else { return [] }
+        let master = components.first { $0.property("RECURRENCE-ID") == nil }
+        var overrides: [Int: ICalComponent] = [:]
+        for component in components {
+            guard let property = component.property("RECURRENCE-ID"), let id = ICalDateTime.parse(property) else {
+                continue
+            }
+            overrides[resolver.utcSeconds(of: id, floatingZone: floatingZone)] = component
+        }
+        var result: [Instance] = []
+        var seenOverrides = Set<Int>()
+        let windowStart = Int(window.lowerBound.timeIntervalSince1970.rounded(.down))
+        let windowEnd = Int(min(window.upperBound.timeIntervalSince1970, 253_402_300_799).rounded(.up))
+
+        func add(_ instance: Instance) {
+            if overlaps(start: instance.utcStart, end: instance.utcEnd, window: window) { result.append(instance) }
+        }
+        func addOverride(_ key: Int, _ component: ICalComponent) {
+            seenOverrides.insert(key)
+            if component.property("STATUS")?.text.uppercased() == "CANCELLED" { return }
+            guard let property = component.property("RECURRENCE-ID"), let id = ICalDateTime.parse(property),
+                let range = utcRange(of: component, resolver: resolver, floatingZone: floatingZone)
+            else { return }
+            add(Instance(recurrenceId: id, utcStart: range.start, utcEnd: range.end, isOverride: true))
+        }
+
+        if let master, let startProperty = master.property("DTSTART"), let start = ICalDateTime.parse(startProperty) {
+            let zone: ICalTimeZone = {
+                if start.isDate { return floatingZone }
+                if case .floating = resolver.zone(of: start) { return floatingZone }
+                return resolver.zone(of: start)
+            }()
+            let span = Span(master, start: start, resolver: resolver, floatingZone: floatingZone)
+            var excluded = Set<Int>()
+            var excludedDates = Set<Int>()
+            for exdate in master.properties(named: "EXDATE") {
+                for item in exdate.value.split(separator: ",") {
+                    guard let value = ICalDateTime.parse(String(item), tzid: exdate.firstParameter("TZID")) else {
+                        continue
+                    }
+                    if value.isDate {
+                        excludedDates.insert(value.local.dayNumber)
+                    } else {
+                        excluded.insert(resolver.utcSeconds(of: value, floatingZone: zone))
+                    }
+                }
+            }
+            var starts: [(LocalDateTime, Int)] = []
+            func emit(_ local: LocalDateTime) {
+                let utc = zone.utcSeconds(of: local)
+                if excluded.contains(utc) || excludedDates.contains(local.dayNumber) { return }
+                starts.append((local, utc))
+            }
+            let rules = master.properties(named: "RRULE").compactMap {
+                RecurrenceRule.parse($0.value, tzid: start.tzid)
+            }
+            // Local bound: the window end plus the largest possible UTC offset.
+            let stopAfter = LocalDateTime(secondsSinceEpoch: windowEnd + 2 * 86400)
+            let budget = limit + overrides.count + excluded.count + excludedDates.count + 1
+            if rules.isEmpty {
+                emit(start.local)
+            }
+            for rule in rules {
+                var inWindow = 0
+                RecurrenceIterator.visit(
+                    rule: rule, start: start.local, isDate: start.isDate, stopAfter: stopAfter,
+                    isPastUntil: { isPastUntil(rule.until, $0, zone: zone, resolver: resolver) }
+                ) { local in
+                    emit(local)
+                    if zone.utcSeconds(of: local) >= windowStart - 366 * 86400 { inWindow += 1 }
+                    return inWindow < budget
+                }
+            }
+            for rdate in master.properties(named: "RDATE") {
+                for item in rdate.value.split(separator: ",") {
+                    let text = String(item.split(separator: "/").first ?? item)
+                    guard let value = ICalDateTime.parse(text, tzid: rdate.firstParameter("TZID")) else { continue }
+                    let local =
+                        value.isDate || value.zone == .floating
+                        ? value.local : zone.local(ofUTC: resolver.utcSeconds(of: value, floatingZone: zone))
+                    emit(local)
+                }
+            }
+            var seenStarts = Set<Int>()
+            for (local, utc) in starts.sorted(by: { $0.1 < $1.1 }) where seenStarts.insert(utc).inserted {
+                if let override = overrides[utc] {
+                    addOverride(utc, override)
+                    continue
+                }
+                let end = span.end(forLocal: local, utcStart: utc, zone: zone)
+                var id = start
+                id.local = local
+                add(
+                    Instance(
+                        recurrenceId: id, utcStart: Date(timeIntervalSince1970: TimeInterval(utc)),
+                        utcEnd: Date(timeIntervalSince1970: TimeInterval(end)), isOverride: false))
+            }
+        }
+        // Overrides that match no generated instance are still instances (RFC 5545 §3.8.4.4).
+        for (key, component) in overrides where !seenOverrides.contains(key) { addOverride(key, component) }
+        result.sort { ($0.utcStart, $0.utcEnd) < ($1.utcStart, $1.utcEnd) }
+        return Array(result.prefix(limit))
+    }
+
+    /// Instances of every event or to-do with `uid` in `calendar`.
+    public static func instances(
+        uid: String, in calendar: ICalendar, window: ClosedRange<Date>, limit: Int, floatingZone: ICalTimeZone = .utc
+    ) -> [Instance] {
+        let root = calendar.calendar
+        let components = (root?.components ?? []).filter {
+            ($0.upperName == "VEVENT" || $0.upperName == "VTODO") && $0.uid == uid
+        }
+        return instances(
+            of: components, resolver: TimeZoneResolver(calendar: root), in: window, limit: limit,
+            floatingZone: floatingZone)
+    }
+
+    static func isPastUntil(
+        _ until: ICalDateTime?, _ local: LocalDateTime, zone: ICalTimeZone, resolver: TimeZoneResolver
+    ) -> Bool {
+        guard let until else { return false }
+        if until.isDate { return local.dayNumber > until.local.dayNumber }
+        if until.zone == .floating { return local > until.local }
+        return zone.utcSeconds(of: local) > resolver.utcSeconds(of: until, floatingZone: zone)
+    }
+
+    /// RFC 4791 §9.9: a component with a positive duration overlaps [start, end) of the window
+    /// when it starts before the window ends and ends after the window starts; a zero-duration
+    /// one when it starts inside the window.
+    public static func overlaps(start: Date, end: Date, window: ClosedRange<Date>) -> Bool {
+        if end > start { return start < window.upperBound && end > window.lowerBound }
+        return start >= window.lowerBound && start < window.upperBound
+            || (start == window.lowerBound && window.lowerBound == window.upperBound)
+    }
+
+    /// The UTC start and end of a single (non-recurring or override) VEVENT/VTODO: DTEND, DUE or
+    /// DURATION; a DATE start without either lasts one day, a DATE-TIME start zero (RFC 5545
+    /// §3.6.1). A VTODO without DTSTART uses DUE for both.
+    public static func utcRange(
+        of component: ICalComponent, resolver: TimeZoneResolver, floatingZone: ICalTimeZone = .utc
+    ) -> (start: Date, end: Date)? {
+        let startValue = component.property("DTSTART").flatMap(ICalDateTime.parse)
+        let dueValue = component.property("DUE").flatMap(ICalDateTime.parse)
+        guard let start = startValue ?? dueValue else { return nil }
+        let zone: ICalTimeZone = {
+            if start.isDate { return floatingZone }
+            if case .floating = resolver.zone(of: start) { return floatingZone }
+            return resolver.zone(of: start)
+        }()
+        let utc = zone.utcSeconds(of: start.local)
+        let end =
+            startValue == nil
+            ? utc
+            : Span(component, start: start, resolver: resolver, floatingZone: floatingZone).end(
+                forLocal: start.local, utcStart: utc, zone: zone)
+        return (Date(timeIntervalSince1970: TimeInterval(utc)), Date(timeIntervalSince1970: TimeInterval(end)))
+    }
+
+    /// RFC 4791 §9.9 time-range match of one component (all its instances for a recurring one).
+    public static func matchesTimeRange(
+        _ components: [ICalComponent], resolver: TimeZoneResolver, window: ClosedRange<Date>,
+        floatingZone: ICalTimeZone = .utc
+    ) -> Bool {
+        !instances(of: components, resolver: resolver, in: window, limit: 1, floatingZone: floatingZone).isEmpty
+    }
+
+    /// How long each instance lasts: DTEND/DUE gives the same exact duration to every instance,
+    /// DURATION the same nominal one (RFC 5545 §3.8.5.3).
+    struct Span {
+        var exactSeconds: Int?
+        var nominal: ICalDuration?
+        var isDate: Bool
+
+        init(_ component: ICalComponent, start: ICalDateTime, resolver: TimeZoneResolver, floatingZone: ICalTimeZone) {
+            isDate = start.isDate
+            let endProperty = component.property("DTEND") ?? component.property("DUE")
+            if let endProperty, let end = ICalDateTime.parse(endProperty) {
+                let startZone: ICalTimeZone = start.isDate ? floatingZone : resolver.zone(of: start)
+                let endZone: ICalTimeZone = end.isDate ? floatingZone : resolver.zone(of: end)
+                let startUTC = Self.utc(start, startZone, floatingZone)
+                let endUTC = Self.utc(end, endZone, floatingZone)
+                exactSeconds = max(0, endUTC - startUTC)
+            } else if let duration = component.property("DURATION").flatMap({ ICalDuration.parse($0.value) }) {
+                nominal = duration
+            } else if start.isDate {
+                nominal = ICalDuration(days: 1)
+            } else {
+                exactSeconds = 0
+            }
+        }
+
+        static func utc(_ value: ICalDateTime, _ zone: ICalTimeZone, _ floating: ICalTimeZone) -> Int {
+            if case .floating = zone { return floating.utcSeconds(of: value.local) }
+            return zone.utcSeconds(of: value.local)
+        }
+
+        func end(forLocal local: LocalDateTime, utcStart: Int, zone: ICalTimeZone) -> Int {
+            if let exactSeconds { return utcStart + exactSeconds }
+            guard let nominal else { return utcStart }
+            let wallEnd = local.adding(days: nominal.signedDays)
+            let end = zone.utcSeconds(of: wallEnd) + nominal.signedSeconds
+            return max(utcStart, end)
+        }
+    }
+}
