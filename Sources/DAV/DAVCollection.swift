@@ -51,7 +51,12 @@ public struct DAVCollection: Sendable, Hashable {
         syncToken = response.property(.syncToken)?.trimmedText
         supportsSyncCollection =
             response.property(.supportedReportSet)?.descendants(.dav("sync-collection")).isEmpty == false
-        privileges = Set(
+        privileges = Self.privileges(response)
+    }
+
+    /// The local names of the current-user-privilege-set (RFC 3744 §5.4), e.g. `read`, `write`, `bind`.
+    static func privileges(_ response: Multistatus.Response) -> Set<String> {
+        Set(
             response.property(.currentUserPrivilegeSet)?.descendants(.dav("privilege")).flatMap {
                 $0.children.map(\.name.name)
             } ?? [])

@@ -71,6 +71,13 @@ public struct DAVDiscovery: Sendable {
         )
     }
 
+    /// What the user may do in a collection such as a home (RFC 3744 §5.4): `bind` there means new
+    /// collections may be made in it. Empty when the server does not say.
+    public func privileges(of url: URL) async throws(DAVError) -> Set<String> {
+        let multistatus = try await client.propfind(url, depth: 0, properties: [.currentUserPrivilegeSet])
+        return multistatus.responses.first.map(DAVCollection.privileges) ?? []
+    }
+
     /// The address books and calendars directly inside a home collection.
     public func collections(
         inHome home: URL, properties: [XMLName] = DAVCollection.properties

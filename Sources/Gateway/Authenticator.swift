@@ -39,7 +39,7 @@ public actor Authenticator {
     private let httpClient: HTTPClientHandle
     private let davConfiguration: DAVClientConfiguration
     private let ttl: Duration
-    private let accountCapabilities: @Sendable () -> [String: JSONObject]
+    private let accountCapabilities: @Sendable (HomePrivileges) -> [String: JSONObject]
     private let cacheKey = SymmetricKey(size: .bits256)
     private var cache: [Data: Entry] = [:]
     private let logger: Logger
@@ -47,7 +47,7 @@ public actor Authenticator {
     public init(
         endpoint: BackendEndpoint, httpClient: HTTPClientHandle, davConfiguration: DAVClientConfiguration,
         ttl: Duration, logger: Logger,
-        accountCapabilities: @escaping @Sendable () -> [String: JSONObject] = { [:] }
+        accountCapabilities: @escaping @Sendable (HomePrivileges) -> [String: JSONObject] = { _ in [:] }
     ) {
         self.endpoint = endpoint
         self.httpClient = httpClient
@@ -77,9 +77,10 @@ public actor Authenticator {
             logger.warning("cannot verify login", metadata: ["user": .string(username), "error": "\(error)"])
             throw .backendUnavailable(error.description)
         }
+        let privileges = await HomePrivileges.read(discovery, principal: principal)
         let user = GatewayUser(
             username: username, principalURL: principal, credentials: credentials,
-            accountCapabilities: accountCapabilities())
+            accountCapabilities: accountCapabilities(privileges))
         evictExpired(now: now)
         cache[key] = Entry(user: user, expires: now + ttl)
         return user

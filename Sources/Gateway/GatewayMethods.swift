@@ -4,20 +4,24 @@ import Store
 /// The JMAP methods and capabilities the gateway offers. Data types add themselves here.
 public struct GatewayMethods: Sendable {
     public let registry: MethodRegistry<GatewayUser>
-    /// Capability URI to account-level capability object, for every account.
-    public let accountCapabilities: [String: JSONObject]
+    private let blobCapability: JSONObject
 
     public init(limits: CoreLimits, blobs: BlobStore, store: any Store, coordinator: SyncCoordinator) {
         var registry = MethodRegistry<GatewayUser>(limits: limits)
         let blobMethods = BlobMethods(store: blobs, limits: limits)
         blobMethods.register(in: &registry)
         registry.register(capability: ContactsCapability.uri)
-        AddressBookMethods(store: store).register(in: &registry)
+        AddressBookMethods(store: store, coordinator: coordinator).register(in: &registry)
         ContactCardMethods(store: store, coordinator: coordinator).register(in: &registry)
         self.registry = registry
-        self.accountCapabilities = [
-            BlobMethods.capability: blobMethods.accountCapability,
-            ContactsCapability.uri: ContactsCapability.accountCapability,
+        self.blobCapability = blobMethods.accountCapability
+    }
+
+    /// Capability URI to account-level capability object, for an account whose homes allow `privileges`.
+    @Sendable public func accountCapabilities(_ privileges: HomePrivileges) -> [String: JSONObject] {
+        [
+            BlobMethods.capability: blobCapability,
+            ContactsCapability.uri: ContactsCapability.accountCapability(privileges),
         ]
     }
 }

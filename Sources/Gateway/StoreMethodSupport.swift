@@ -18,18 +18,28 @@ extension Store {
     func changesResponse(
         _ request: ChangesRequest, dataType: DataType
     ) async throws(MethodError) -> ChangesResponse {
+        let (stored, changes) = try await changeSet(
+            accountId: request.accountId, dataType: dataType, sinceState: request.sinceState,
+            maxChanges: request.maxChanges)
+        var response = request.response(
+            newState: stored.newState, hasMoreChanges: stored.hasMoreChanges, changes: changes)
+        response.oldState = stored.oldState
+        return response
+    }
+
+    /// The changes since `sinceState` from the change log, coalesced (§5.2); /queryChanges takes all of
+    /// them (`maxChanges` nil) and limits its own answer.
+    func changeSet(
+        accountId: String, dataType: DataType, sinceState: String, maxChanges: Int?
+    ) async throws(MethodError) -> (StoredChanges, ChangeSet) {
         do {
             let stored = try await changes(
-                accountId: request.accountId, dataType: dataType, sinceState: request.sinceState,
-                maxChanges: request.maxChanges)
+                accountId: accountId, dataType: dataType, sinceState: sinceState, maxChanges: maxChanges)
             var changes = ChangeSet()
             for id in stored.created { changes.record(.created, id: id) }
             for id in stored.updated { changes.record(.updated, id: id) }
             for id in stored.destroyed { changes.record(.destroyed, id: id) }
-            var response = request.response(
-                newState: stored.newState, hasMoreChanges: stored.hasMoreChanges, changes: changes)
-            response.oldState = stored.oldState
-            return response
+            return (stored, changes)
         } catch {
             throw MethodError(error)
         }

@@ -24,12 +24,11 @@ public enum GatewayApplication {
             changeLogSize: configuration.cache.changeLogSize, logger: logger)
         let methods = GatewayMethods(
             limits: configuration.limits, blobs: blobs, store: store, coordinator: coordinator)
-        let accountCapabilities = methods.accountCapabilities
         let authenticator = Authenticator(
             endpoint: configuration.backend.endpoint, httpClient: httpClient,
             davConfiguration: configuration.backend.davClientConfiguration,
             ttl: configuration.backend.authCacheTTL, logger: logger,
-            accountCapabilities: { accountCapabilities })
+            accountCapabilities: methods.accountCapabilities)
 
         let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.debug))

@@ -26,6 +26,12 @@ extension BobBackedTests {
                     return body.methodResponses
                 }
 
+                let before = try await call(
+                    #"["ContactCard/query",{"accountId":"\#(accountId)","filter":{"uid":"\#(uid)"}},"q0"]"#)
+                #expect(before.first?.arguments["ids"] == .array([]))
+                #expect(before.first?.arguments["canCalculateChanges"] == .bool(true))
+                let queryState = try #require(before.first?.arguments["queryState"]?.stringValue)
+
                 // Create: no addressBookIds, so the default book (server-set, returned in `created`).
                 let created = try await call(
                     """
@@ -36,6 +42,19 @@ extension BobBackedTests {
                 let createdCard = try #require(created.first?.arguments["created"]?.objectValue?["c1"]?.objectValue)
                 let id = try #require(createdCard["id"]?.stringValue)
                 #expect(createdCard["addressBookIds"]?.objectValue?.count == 1)
+
+                // ContactCard/queryChanges (RFC 9610 §3.4): the new card is added at index 0 of the
+                // results it matches, and of no others.
+                let queryChanges = try await call(
+                    """
+                    ["ContactCard/queryChanges",{"accountId":"\(accountId)","filter":{"uid":"\(uid)"},
+                      "sinceQueryState":"\(queryState)","calculateTotal":true},"qc"],
+                    ["ContactCard/queryChanges",{"accountId":"\(accountId)","filter":{"uid":"no-such-uid"},
+                      "sinceQueryState":"\(queryState)"},"qn"]
+                    """)
+                #expect(queryChanges.first?.arguments["added"] == .array([["id": .string(id), "index": 0]]))
+                #expect(queryChanges.first?.arguments["total"] == .int(1))
+                #expect(queryChanges.last?.arguments["added"] == .array([]))
 
                 // ContactCard/query (RFC 9610 §3.3) finds it by nested conditions, on the cache.
                 let found = try await call(

@@ -2,10 +2,11 @@ import Foundation
 import JMAPCore
 import Store
 
-/// AddressBook/get and AddressBook/changes (RFC 9610 §2): the account's CardDAV address books as the
-/// cache knows them, with the user's own settings (sortOrder, isSubscribed, isDefault) from the cache.
+/// AddressBook/get, /changes and /set (RFC 9610 §2): the account's CardDAV address books as the cache
+/// knows them, with the user's own settings (sortOrder, isSubscribed, isDefault) from the cache.
 struct AddressBookMethods: Sendable {
     let store: any Store
+    let coordinator: SyncCoordinator
 
     static let properties: Set<String> = [
         "name", "description", "sortOrder", "isDefault", "isSubscribed", "shareWith", "myRights",
@@ -19,6 +20,10 @@ struct AddressBookMethods: Sendable {
         registry.register(
             Method("AddressBook/changes", capability: ContactsCapability.uri) { context, arguments in
                 try await changes(context, arguments)
+            })
+        registry.register(
+            Method("AddressBook/set", capability: ContactsCapability.uri) { context, arguments in
+                try await set(&context, arguments)
             })
     }
 
@@ -45,6 +50,48 @@ struct AddressBookMethods: Sendable {
         return try await store.changesResponse(request, dataType: .addressBook).arguments
     }
 
+    /// Creates (MKCOL), renames (PROPPATCH) and deletes address books, and keeps the user's settings
+    /// (RFC 9610 §2.3). `onSuccessSetIsDefault` applies only when every change succeeded.
+    func set(_ context: inout MethodContext<GatewayUser>, _ raw: JSONObject) async throws -> JSONObject {
+        var arguments = Arguments(raw)
+        let request = try SetRequest(&arguments, context: context)
+        let removeContents = try arguments.bool("onDestroyRemoveContents", default: false)
+        let newDefault = try arguments.string("onSuccessSetIsDefault")
+        try arguments.finish()
+        let accountId = request.accountId
+        _ = try context.writableAccount(accountId, capability: ContactsCapability.uri)
+        let writer = AddressBookWriter(
+            store: store, client: coordinator.client(for: context.caller),
+            synchronizer: try await coordinator.synchronizer(for: context.caller), accountId: accountId)
+        let defaultBefore = defaultId(try await addressBooks(accountId: accountId))
+        let store = self.store
+        let state = { () async throws(MethodError) -> String in
+            try await store.currentState(accountId: accountId, dataType: .addressBook)
+        }
+        var response = try await request.perform(
+            context: &context, state: state,
+            create: { object, _ async throws(SetError) -> CreatedRecord in try await writer.create(object) },
+            update: { id, patch, _ async throws(SetError) -> JSONObject in
+                try await writer.update(id, patch: patch, isDefault: id == defaultBefore)
+            },
+            destroy: { id, _ async throws(SetError) in try await writer.destroy(id, removeContents: removeContents) })
+        let allSucceeded = response.notCreated.isEmpty && response.notUpdated.isEmpty && response.notDestroyed.isEmpty
+        if let newDefault, allSucceeded, let id = context.resolve(id: newDefault) {
+            let previous = defaultId(try await addressBooks(accountId: accountId))
+            // Ignored when it cannot be done (RFC 9610 §2.3): the call itself succeeded.
+            let changed = (try? await writer.makeDefault(id, previous: previous)) ?? [:]
+            for (changedId, properties) in changed {
+                if let creationId = response.created.first(where: { $0.value["id"] == .string(changedId) })?.key {
+                    response.created[creationId]?.merge(properties) { _, new in new }
+                } else {
+                    response.updated[changedId, default: [:]].merge(properties) { _, new in new }
+                }
+            }
+            response.newState = try await state()
+        }
+        return response.arguments
+    }
+
     func addressBooks(accountId: String) async throws(MethodError) -> [StoredCollection] {
         do {
             return try await store.collections(accountId: accountId).filter { $0.kind == .addressBook }
@@ -63,7 +110,8 @@ struct AddressBookMethods: Sendable {
         [
             "id": .string(book.id),
             "name": .string(book.displayName ?? Self.lastPathComponent(of: book.href)),
-            "description": JSONValue(book.description, JSONValue.string),
+            // An empty description is no description (AddressBook/set clears it that way).
+            "description": JSONValue(book.description.flatMap { $0.isEmpty ? nil : $0 }, JSONValue.string),
             "sortOrder": .int(book.settings.sortOrder),
             "isDefault": .bool(isDefault),
             "isSubscribed": .bool(book.settings.isSubscribed),

@@ -2,7 +2,7 @@ import Foundation
 import JMAPCore
 import Store
 
-/// ContactCard/get and ContactCard/changes (RFC 9610 §3.1, §3.2), answered from the cache.
+/// ContactCard/get, /changes, /query, /queryChanges (answered from the cache) and /set (RFC 9610 §3).
 struct ContactCardMethods: Sendable {
     let store: any Store
     let coordinator: SyncCoordinator
@@ -19,6 +19,10 @@ struct ContactCardMethods: Sendable {
         registry.register(
             Method("ContactCard/query", capability: ContactsCapability.uri) { context, arguments in
                 try await query(context, arguments)
+            })
+        registry.register(
+            Method("ContactCard/queryChanges", capability: ContactsCapability.uri) { context, arguments in
+                try await queryChanges(context, arguments)
             })
         registry.register(
             Method("ContactCard/set", capability: ContactsCapability.uri) { context, arguments in
@@ -56,21 +60,40 @@ struct ContactCardMethods: Sendable {
     }
 
     /// Filters and sorts every card of the account (RFC 9610 §3.3), evaluated on the cache. The query
-    /// state is the ContactCard state: any change may change the results. /queryChanges is not offered
-    /// yet, hence `canCalculateChanges: false`.
+    /// state is the ContactCard state: any change may change the results.
     func query(_ context: MethodContext<GatewayUser>, _ raw: JSONObject) async throws -> JSONObject {
         var arguments = Arguments(raw)
         let request = try QueryRequest(
             &arguments, sortable: ContactCardQuery.sortable, condition: ContactCardFilterCondition.parse)
         try arguments.finish()
         _ = try context.account(request.accountId, capability: ContactsCapability.uri)
-        let cards = ContactCards(store: store, accountId: request.accountId)
+        let state = try await store.currentState(accountId: request.accountId, dataType: .contactCard)
+        let ids = try await queryIds(accountId: request.accountId, filter: request.filter, sort: request.sort)
+        return try request.response(queryState: state, canCalculateChanges: true, ids: ids).arguments
+    }
+
+    /// ContactCard/queryChanges (RFC 9610 §3.4) by the simple approach RFC 8620 §5.6 allows: every card
+    /// changed since `sinceQueryState` is removed, and added back at its index if it matches now.
+    func queryChanges(_ context: MethodContext<GatewayUser>, _ raw: JSONObject) async throws -> JSONObject {
+        var arguments = Arguments(raw)
+        let request = try QueryChangesRequest(
+            &arguments, sortable: ContactCardQuery.sortable, condition: ContactCardFilterCondition.parse)
+        try arguments.finish()
+        _ = try context.account(request.accountId, capability: ContactsCapability.uri)
+        let (stored, changes) = try await store.changeSet(
+            accountId: request.accountId, dataType: .contactCard, sinceState: request.sinceQueryState, maxChanges: nil)
+        let ids = try await queryIds(accountId: request.accountId, filter: request.filter, sort: request.sort)
+        return try request.response(newQueryState: stored.newState, changes: changes, ids: ids).arguments
+    }
+
+    private func queryIds(
+        accountId: String, filter: Filter<ContactCardFilterCondition>?, sort: [JMAPCore.Comparator]
+    ) async throws(MethodError) -> [String] {
+        let cards = ContactCards(store: store, accountId: accountId)
         do {
-            let state = try await store.state(accountId: request.accountId, dataType: .contactCard)
             let all = try await cards.cards(ids: try await cards.allIds())
-            let ids = ContactCardQuery.ids(all, filter: request.filter, sort: request.sort)
-            return try request.response(queryState: state, canCalculateChanges: false, ids: ids).arguments
-        } catch let error as StoreError {
+            return ContactCardQuery.ids(all, filter: filter, sort: sort)
+        } catch {
             throw MethodError(error)
         }
     }
@@ -81,11 +104,11 @@ struct ContactCardMethods: Sendable {
         let request = try SetRequest(&arguments, context: context)
         try arguments.finish()
         _ = try context.writableAccount(request.accountId, capability: ContactsCapability.uri)
-        let writer = ContactCardWriter(
-            store: store, client: coordinator.client(for: context.caller), accountId: request.accountId)
-        let bookMethods = AddressBookMethods(store: store)
+        let bookMethods = AddressBookMethods(store: store, coordinator: coordinator)
         let books = try await bookMethods.addressBooks(accountId: request.accountId)
         let defaultBook = bookMethods.defaultId(books)
+        let writer = ContactCardWriter(
+            store: store, client: coordinator.client(for: context.caller), accountId: request.accountId, books: books)
         let store = self.store
         let accountId = request.accountId
         let response = try await request.perform(
@@ -94,7 +117,7 @@ struct ContactCardMethods: Sendable {
                 try await store.currentState(accountId: accountId, dataType: .contactCard)
             },
             create: { object, _ async throws(SetError) -> CreatedRecord in
-                try await writer.create(object, books: books, defaultBook: defaultBook)
+                try await writer.create(object, defaultBook: defaultBook)
             },
             update: { id, patch, _ async throws(SetError) -> JSONObject in
                 try await writer.update(id, patch: patch)

@@ -11,6 +11,8 @@ struct ContactCardWriter: Sendable {
     let store: any Store
     let client: DAVClient
     let accountId: String
+    /// The account's address books, where cards are created and moved to.
+    let books: [StoredCollection]
 
     /// How often an update or destroy re-reads a card another client changed meanwhile and tries again.
     static let maxAttempts = 3
@@ -19,7 +21,7 @@ struct ContactCardWriter: Sendable {
 
     // MARK: create
 
-    func create(_ object: JSONObject, books: [StoredCollection], defaultBook: String?) async throws(SetError)
+    func create(_ object: JSONObject, defaultBook: String?) async throws(SetError)
         -> CreatedRecord
     {
         var card = object
@@ -66,15 +68,20 @@ struct ContactCardWriter: Sendable {
 
     // MARK: update
 
+    /// Applies `patch` to the card as the server now holds it. A new `addressBookIds` moves the card.
     func update(_ id: String, patch: PatchObject) async throws(SetError) -> JSONObject {
         for _ in 0..<Self.maxAttempts {
             let (object, book) = try await current(id)
             // From the body, not the cached JSON: the patch applies to exactly what is on the server.
             let card = ContactCards.withJMAPProperties(ContactCards.convert(object.body), of: object)
             var updated = try patch.apply(to: card, immutable: Self.immutable)
-            if updated.removeValue(forKey: "addressBookIds") != card["addressBookIds"] {
-                throw .invalidProperties(
-                    ["addressBookIds"], "Moving a card between address books is not supported yet.")
+            var target = book
+            if let value = updated.removeValue(forKey: "addressBookIds"), value != card["addressBookIds"] {
+                let bookId = try Self.singleBook(value)
+                guard let found = books.first(where: { $0.id == bookId }) else {
+                    throw .invalidProperties(["addressBookIds"], "No address book \(bookId).")
+                }
+                target = found
             }
             updated["id"] = nil
             let invalid = JSContactValidation.validate(updated)
@@ -83,9 +90,13 @@ struct ContactCardWriter: Sendable {
                 throw .forbidden("The stored resource holds no vCard.")
             }
             let rewritten = JSContactConverter.updatedVCard(stored: stored, newCard: updated)
-            // Nothing the vCard can express changed: the server's copy stays as it is.
+            // Nothing the vCard can express changed: the server's copy stays as it is, byte for byte.
+            let body = rewritten == stored ? object.body : Data(VCardWriter.serialize(rewritten).utf8)
+            if target.id != book.id {
+                if try await move(object, from: book, to: target, body: body) { return [:] }
+                continue
+            }
             if rewritten == stored { return [:] }
-            let body = Data(VCardWriter.serialize(rewritten).utf8)
             guard let url = URL(string: object.href) else { throw .notFound() }
             let etag: String?
             do {
@@ -103,6 +114,51 @@ struct ContactCardWriter: Sendable {
             return [:]
         }
         throw SetError("stateMismatch", description: "The card kept changing on the server; try again.")
+    }
+
+    /// Moves a card to another address book: PUT in the new one first, then DELETE the old one. Should
+    /// the DELETE fail, the new copy is deleted again, so neither copy is lost and no duplicate stays.
+    /// False when the old copy changed on the server meanwhile (it is re-read; the caller tries again).
+    private func move(_ object: StoredObject, from book: StoredCollection, to target: StoredCollection, body: Data)
+        async throws(SetError) -> Bool
+    {
+        let uid = object.uid ?? ResourceUID.extract(from: body) ?? UUID().uuidString.lowercased()
+        guard let oldURL = URL(string: object.href), let newURL = URL(string: target.href + Self.resourceName(uid: uid))
+        else { throw .notFound() }
+        let newETag: String?
+        do {
+            newETag = try await client.put(newURL, body: body, contentType: Self.contentType, precondition: .create)
+        } catch .preconditionFailed {
+            throw SetError("alreadyExists", description: "The address book already holds a card with uid \(uid).")
+        } catch {
+            throw Self.setError(error)
+        }
+        do {
+            try await client.delete(oldURL, ifMatch: object.etag)
+        } catch .notFound {
+            // Deleted on the server meanwhile: the card now lives only where it was moved to.
+        } catch {
+            // Undo the PUT; on 412 the patch is applied again to the old copy's new version.
+            do { try await client.delete(newURL, ifMatch: newETag) } catch {
+                throw SetError(
+                    "serverFail", description: "The card is in both address books now; the DAV server said \(error).")
+            }
+            guard case .preconditionFailed = error else { throw Self.setError(error) }
+            try await refresh(object, in: book)
+            return false
+        }
+        var resource = DAVResource(
+            href: DAVHref.normalize(newURL.absoluteString, relativeTo: newURL), etag: newETag, body: body)
+        if newETag == nil {
+            do { resource = try await client.get(newURL) } catch { throw Self.setError(error) }
+        }
+        let moved = FetchedObject(href: resource.href, etag: resource.etag, uid: uid, body: resource.body)
+        do {
+            try await store.moveObject(id: object.id, to: target, as: moved, accountId: accountId)
+        } catch {
+            throw SetError("serverFail", description: "\(error)")
+        }
+        return true
     }
 
     // MARK: destroy

@@ -13,8 +13,8 @@ public actor AccountSynchronizer {
     let logger: Logger
     /// Replaced on every login, so background polls use the user's current credentials (in memory only).
     private var client: DAVClient
-    /// Home collections, discovered on the first sync.
-    private var homes: [URL]?
+    /// The principal and its homes, discovered on the first sync.
+    private var principal: DAVPrincipal?
     private var lastSync: ContinuousClock.Instant?
     private var running: Task<SyncReport, any Error>?
     /// Last time a client used the account; the poller only polls recently active accounts.
@@ -131,10 +131,26 @@ public actor AccountSynchronizer {
             try await store.removeCollection(id: gone.id, accountId: accountId)
             report.collectionsRemoved += 1
         }
+        try await chooseDefaults()
         report.duration = .now - started
         logger.debug(
             "synced", metadata: ["account": "\(accountId)", "fetched": "\(report.fetched)", "ms": "\(report.duration)"])
         return report
+    }
+
+    /// Every kind of collection has one default (RFC 9610 §2, calendars §4): when the user has chosen
+    /// none, the first by href becomes it and is kept, so a collection created later does not quietly
+    /// take its place.
+    private func chooseDefaults() async throws {
+        let collections = try await store.collections(accountId: accountId)
+        for kind in [StoredCollection.Kind.addressBook, .calendar] {
+            let ofKind = collections.filter { $0.kind == kind }
+            guard !ofKind.contains(where: \.settings.isDefault), let first = ofKind.min(by: { $0.href < $1.href })
+            else { continue }
+            var settings = first.settings
+            settings.isDefault = true
+            try await store.updateSettings(settings, collectionId: first.id, accountId: accountId)
+        }
     }
 
     /// The address books and calendars in the principal's homes. Listed again at most once per
@@ -149,18 +165,28 @@ public actor AccountSynchronizer {
         return collections
     }
 
+    /// The principal's address book and calendar homes, where new collections are made.
+    public func discoveredPrincipal() async throws -> DAVPrincipal {
+        if let principal { return principal }
+        let discovered = try await DAVDiscovery(client: client, baseURL: principalURL).principal(at: principalURL)
+        principal = discovered
+        return discovered
+    }
+
+    /// A collection was made or deleted through the gateway: the next sync lists the homes again.
+    public func collectionsChanged() {
+        listing = nil
+    }
+
     private func listCollectionsNow() async throws -> [StoredCollection] {
         let discovery = DAVDiscovery(client: client, baseURL: principalURL)
-        if homes == nil {
-            let principal = try await discovery.principal(at: principalURL)
-            var unique: [URL] = []
-            for home in principal.addressbookHomes + principal.calendarHomes where !unique.contains(home) {
-                unique.append(home)
-            }
-            homes = unique
+        let principal = try await discoveredPrincipal()
+        var homes: [URL] = []
+        for home in principal.addressbookHomes + principal.calendarHomes where !homes.contains(home) {
+            homes.append(home)
         }
         var collections: [StoredCollection] = []
-        for home in homes ?? [] {
+        for home in homes {
             for collection in try await discovery.collections(inHome: home, properties: DAVCollection.listingProperties)
             {
                 let href = DAVHref.normalize(collection.url.absoluteString, relativeTo: home)

@@ -58,6 +58,27 @@ struct CacheWriter {
         }
     }
 
+    mutating func moveObject(id: String, to incoming: StoredCollection, as object: FetchedObject) throws {
+        try requireAccount()
+        let collection = try upsertCollection(incoming)
+        let dataType = collection.kind.memberDataType
+        if let row = try objectRow(href: object.href), row.id != id {
+            // A tombstone, or the copy a sync saw before the old href was deleted: the moved record wins.
+            if !row.destroyed { try destroyObject(id: row.id, dataType: dataType) }
+            try db.execute(sql: "DELETE FROM object WHERE account_id = ? AND id = ?", arguments: [accountId, row.id])
+        }
+        let modseq = try recorder.record(.updated, id: id, dataType: dataType, in: db)
+        try db.execute(
+            sql: """
+                UPDATE object SET collection_id = ?, href = ?, etag = ?, uid = ?, body = ?, json = ?, modseq = ?
+                WHERE account_id = ? AND id = ? AND destroyed = 0
+                """,
+            arguments: [
+                collection.id, object.href, object.etag, object.uid, object.body, object.json, modseq, accountId, id,
+            ])
+        guard db.changesCount == 1 else { throw StoreError.notFound("object \(id)") }
+    }
+
     mutating func removeCollection(id: String) throws {
         guard var record = try CollectionRecord.fetchOne(db, key: ["account_id": accountId, "id": id]) else {
             throw StoreError.notFound("collection \(id)")

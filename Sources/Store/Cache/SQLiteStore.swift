@@ -169,6 +169,16 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func moveObject(
+        id: String, to collection: StoredCollection, as object: FetchedObject, accountId: String
+    ) async throws(StoreError) {
+        try await write { db in
+            var writer = CacheWriter(db, accountId: accountId)
+            try writer.moveObject(id: id, to: collection, as: object)
+            try writer.finish()
+        }
+    }
+
     public func updateSettings(
         _ settings: CollectionSettings, collectionId: String, accountId: String
     ) async throws(StoreError) {

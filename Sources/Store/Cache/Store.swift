@@ -28,6 +28,12 @@ public protocol Store: Sendable {
     /// removes what is gone, bumps the states of the data types that changed and logs each change.
     func apply(_ update: CollectionUpdate, accountId: String) async throws(StoreError)
 
+    /// Moves an object to another collection under a new href, keeping its id: a JMAP client moved it
+    /// (e.g. a card between address books, RFC 9610 §3), and to the client it is the same record,
+    /// `updated`. Any other row holding the new href gives way.
+    func moveObject(id: String, to collection: StoredCollection, as object: FetchedObject, accountId: String)
+        async throws(StoreError)
+
     /// Saves the user's settings of a collection: a change a client sees (the collection's type state
     /// moves). `isDefault` is exclusive: setting it clears it on the account's other collections of
     /// the same kind, which are changed too.

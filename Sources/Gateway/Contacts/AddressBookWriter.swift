@@ -1,0 +1,201 @@
+import DAV
+import Foundation
+import JMAPCore
+import Store
+
+/// AddressBook/set (RFC 9610 §2.3) against the CardDAV server. `name` and `description` live on the
+/// server (displayname, addressbook-description); `sortOrder` and `isSubscribed` are the user's own and
+/// live in the cache, as does the choice of default. Every change goes into the cache as soon as the
+/// server took it, so the response's new state already shows it.
+struct AddressBookWriter: Sendable {
+    let store: any Store
+    let client: DAVClient
+    let synchronizer: AccountSynchronizer
+    let accountId: String
+
+    /// Properties a client may not set; server-set ones may be repeated with their current value (§5.3).
+    static let immutable: Set<String> = ["id", "isDefault", "myRights"]
+
+    // MARK: create
+
+    func create(_ object: JSONObject) async throws(SetError) -> CreatedRecord {
+        for key in object.keys where Self.immutable.contains(key) {
+            throw .invalidProperties([key], "`\(key)` is set by the server.")
+        }
+        let properties = try Self.validated(object, defaults: true)
+        let home: URL
+        do {
+            guard let first = try await synchronizer.discoveredPrincipal().addressbookHomes.first else {
+                throw SetError.forbidden("The DAV server names no address book home for this user.")
+            }
+            home = first
+        } catch let error as SetError {
+            throw error
+        } catch let error as DAVError {
+            throw ContactCardWriter.setError(error)
+        } catch {
+            throw SetError("serverFail", description: "\(error)")
+        }
+        let name = UUID().uuidString.lowercased()
+        guard let url = URL(string: name + "/", relativeTo: home)?.absoluteURL else {
+            throw SetError("serverFail", description: "No URL for a new address book under \(home).")
+        }
+        do {
+            try await client.makeAddressBook(url, displayName: properties.name, description: properties.description)
+        } catch {
+            throw ContactCardWriter.setError(error)
+        }
+        await synchronizer.collectionsChanged()
+        let href = DAVHref.normalize(url.absoluteString, relativeTo: url)
+        var collection = StoredCollection(
+            id: "", href: href, kind: .addressBook, displayName: properties.name, description: properties.description)
+        try await storeWrite { try await store.apply(CollectionUpdate(collection: collection), accountId: accountId) }
+        guard let created = try await cached(href: href) else {
+            throw SetError("serverFail", description: "The new address book is not in the cache.")
+        }
+        collection = created
+        let settings = CollectionSettings(
+            sortOrder: properties.sortOrder ?? 0, isSubscribed: properties.isSubscribed ?? true, isDefault: false)
+        if settings != collection.settings {
+            try await storeWrite {
+                try await store.updateSettings(settings, collectionId: collection.id, accountId: accountId)
+            }
+        }
+        var serverSet: JSONObject = [
+            "isDefault": false, "shareWith": .null, "myRights": .object(AddressBookMethods.rights([])),
+        ]
+        if object["description"] == nil { serverSet["description"] = .null }
+        if object["sortOrder"] == nil { serverSet["sortOrder"] = .int(settings.sortOrder) }
+        if object["isSubscribed"] == nil { serverSet["isSubscribed"] = .bool(settings.isSubscribed) }
+        return CreatedRecord(id: collection.id, properties: serverSet)
+    }
+
+    // MARK: update
+
+    func update(_ id: String, patch: PatchObject, isDefault: Bool) async throws(SetError) -> JSONObject {
+        guard var book = try await cached(id: id) else { throw .notFound() }
+        let current = AddressBookMethods.json(for: book, isDefault: isDefault)
+        let updated = try patch.apply(to: current, immutable: Self.immutable)
+        let properties = try Self.validated(updated, defaults: false)
+        guard let url = URL(string: book.href) else { throw .notFound() }
+
+        var set: [(XMLName, String)] = []
+        if updated["name"] != current["name"], let name = properties.name { set.append((.displayName, name)) }
+        if updated["description"] != current["description"] {
+            // Cleared by setting it empty: Xandikos answers 500 to removing it.
+            set.append((.addressbookDescription, properties.description ?? ""))
+        }
+        if !set.isEmpty {
+            do {
+                try await client.proppatch(url, set: set)
+            } catch {
+                throw ContactCardWriter.setError(error)
+            }
+            // The listing the synchronizer keeps still has the old names.
+            await synchronizer.collectionsChanged()
+            book.displayName = properties.name ?? book.displayName
+            book.description = properties.description
+            let written = book
+            try await storeWrite { try await store.apply(CollectionUpdate(collection: written), accountId: accountId) }
+        }
+        var settings = book.settings
+        settings.sortOrder = properties.sortOrder ?? settings.sortOrder
+        settings.isSubscribed = properties.isSubscribed ?? settings.isSubscribed
+        if settings != book.settings {
+            try await storeWrite { try await store.updateSettings(settings, collectionId: id, accountId: accountId) }
+        }
+        return [:]
+    }
+
+    // MARK: destroy
+
+    /// Deleting the collection deletes its cards on the server too, hence `onDestroyRemoveContents`.
+    func destroy(_ id: String, removeContents: Bool) async throws(SetError) {
+        guard let book = try await cached(id: id) else { throw .notFound() }
+        let hasContents: Bool
+        do {
+            hasContents = try await !store.objectVersions(accountId: accountId, collectionId: id).isEmpty
+        } catch {
+            throw SetError("serverFail", description: "\(error)")
+        }
+        if hasContents && !removeContents {
+            throw SetError(
+                "addressBookHasContents", description: "The address book holds cards; see onDestroyRemoveContents.")
+        }
+        guard let url = URL(string: book.href) else { throw .notFound() }
+        do {
+            try await client.delete(url)
+        } catch .notFound {
+            // Already gone on the server: the cache follows.
+        } catch {
+            throw ContactCardWriter.setError(error)
+        }
+        await synchronizer.collectionsChanged()
+        try await storeWrite { try await store.removeCollection(id: id, accountId: accountId) }
+    }
+
+    /// Makes `id` the default (`onSuccessSetIsDefault`). Returns the changed books' `isDefault`, for
+    /// `updated`; an unknown id is ignored, as RFC 9610 §2.3 asks.
+    func makeDefault(_ id: String, previous: String?) async throws(SetError) -> [String: JSONObject] {
+        guard id != previous, var settings = try await cached(id: id)?.settings else { return [:] }
+        settings.isDefault = true
+        try await storeWrite { try await store.updateSettings(settings, collectionId: id, accountId: accountId) }
+        var changed: [String: JSONObject] = [id: ["isDefault": true]]
+        if let previous { changed[previous] = ["isDefault": false] }
+        return changed
+    }
+
+    // MARK: support
+
+    /// The writable properties, checked (RFC 9610 §2). `defaults` fills what a create may leave out.
+    private struct Properties {
+        var name: String?
+        var description: String?
+        var sortOrder: Int?
+        var isSubscribed: Bool?
+    }
+
+    private static func validated(_ object: JSONObject, defaults: Bool) throws(SetError) -> Properties {
+        var properties = Properties()
+        var invalid: [String] = []
+        for (key, value) in object {
+            switch (key, value) {
+            case ("name", .string(let name)) where !name.isEmpty && name.utf8.count <= 255:
+                properties.name = name
+            case ("description", .string(let description)): properties.description = description
+            case ("description", .null): properties.description = nil
+            case ("sortOrder", .int(let order)) where (0..<(1 << 31)).contains(order): properties.sortOrder = order
+            case ("isSubscribed", .bool(let flag)): properties.isSubscribed = flag
+            case ("shareWith", .null): break
+            case ("shareWith", _): throw .forbidden("Sharing is not supported: mayShare is false.")
+            case ("id", _), ("isDefault", _), ("myRights", _): break
+            default: invalid.append(key)
+            }
+        }
+        if defaults && properties.name == nil && object["name"] == nil { invalid.append("name") }
+        guard invalid.isEmpty else {
+            throw .invalidProperties(invalid.sorted(), "name is 1 to 255 octets; sortOrder 0 to 2^31-1.")
+        }
+        return properties
+    }
+
+    private func cached(id: String) async throws(SetError) -> StoredCollection? {
+        try await cached { $0.id == id }
+    }
+
+    private func cached(href: String) async throws(SetError) -> StoredCollection? {
+        try await cached { $0.href == href }
+    }
+
+    private func cached(where predicate: (StoredCollection) -> Bool) async throws(SetError) -> StoredCollection? {
+        do {
+            return try await store.collections(accountId: accountId).first { $0.kind == .addressBook && predicate($0) }
+        } catch {
+            throw SetError("serverFail", description: "\(error)")
+        }
+    }
+
+    private func storeWrite(_ write: () async throws -> Void) async throws(SetError) {
+        do { try await write() } catch { throw SetError("serverFail", description: "\(error)") }
+    }
+}
