@@ -121,5 +121,28 @@ extension BobBackedTests {
                 #expect(gone.first?.arguments["notFound"] == .array([.string(id)]))
             }
         }
+
+        /// RFC 8620 §5.4: /copy reads from another account the caller may use. Naming another user's
+        /// account is `fromAccountNotFound`, exactly as for an account that does not exist.
+        @Test func copyOnlyFromAccountsTheCallerMayUse() async throws {
+            let (alice, bob) = (TestBackends.alice, TestBackends.bob)
+            let gateway = try TestGateway(server: .radicale)
+            try await gateway.run { client in
+                let aliceAccount = try await client.accountId(of: alice)
+                let bobAccount = try await client.accountId(of: bob)
+                #expect(aliceAccount != bobAccount)
+                let (status, body) = try await client.jmap(
+                    """
+                    {"using":\(Self.using),"methodCalls":[
+                      ["ContactCard/copy",{"fromAccountId":"\(bobAccount)","accountId":"\(aliceAccount)",
+                        "create":{"c":{"id":"anything"}}},"x"],
+                      ["ContactCard/copy",{"fromAccountId":"\(aliceAccount)","accountId":"\(aliceAccount)",
+                        "create":{"c":{"id":"anything"}}},"s"]]}
+                    """, as: alice)
+                #expect(status == .ok)
+                #expect(body.methodResponses.first?.arguments["type"] == "fromAccountNotFound")
+                #expect(body.methodResponses.last?.arguments["type"] == "invalidArguments")
+            }
+        }
     }
 }

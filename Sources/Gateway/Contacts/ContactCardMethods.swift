@@ -28,6 +28,10 @@ struct ContactCardMethods: Sendable {
             Method("ContactCard/set", capability: ContactsCapability.uri) { context, arguments in
                 try await set(&context, arguments)
             })
+        registry.register(
+            Method(name: "ContactCard/copy", capability: ContactsCapability.uri) { context, arguments in
+                try await copy(&context, arguments)
+            })
     }
 
     /// Any JSContact property may be asked for (RFC 9553 allows vendor properties), plus the JMAP ones.
@@ -103,15 +107,17 @@ struct ContactCardMethods: Sendable {
         var arguments = Arguments(raw)
         let request = try SetRequest(&arguments, context: context)
         try arguments.finish()
+        return try await perform(request, context: &context).arguments
+    }
+
+    private func perform(_ request: SetRequest, context: inout MethodContext<GatewayUser>) async throws(MethodError)
+        -> SetResponse
+    {
         _ = try context.writableAccount(request.accountId, capability: ContactsCapability.uri)
-        let bookMethods = AddressBookMethods(store: store, coordinator: coordinator)
-        let books = try await bookMethods.addressBooks(accountId: request.accountId)
-        let defaultBook = bookMethods.defaultId(books)
-        let writer = ContactCardWriter(
-            store: store, client: coordinator.client(for: context.caller), accountId: request.accountId, books: books)
+        let (writer, defaultBook) = try await writer(accountId: request.accountId, caller: context.caller)
         let store = self.store
         let accountId = request.accountId
-        let response = try await request.perform(
+        return try await request.perform(
             context: &context,
             state: { () async throws(MethodError) -> String in
                 try await store.currentState(accountId: accountId, dataType: .contactCard)
@@ -125,6 +131,52 @@ struct ContactCardMethods: Sendable {
             destroy: { id, _ async throws(SetError) in
                 try await writer.destroy(id)
             })
-        return response.arguments
+    }
+
+    /// ContactCard/copy (RFC 8620 §5.4, RFC 9610 §3.6): the card of another account the user may use is
+    /// created anew in this one, a new resource in the chosen (or default) address book. Accounts are
+    /// checked first, so a user naming someone else's account learns nothing of it.
+    func copy(_ context: inout MethodContext<GatewayUser>, _ raw: JSONObject) async throws -> [MethodResponse] {
+        var arguments = Arguments(raw)
+        let request = try CopyRequest(&arguments, context: context)
+        try arguments.finish()
+        try request.checkAccounts(in: context, capability: ContactsCapability.uri)
+        let (writer, defaultBook) = try await writer(accountId: request.accountId, caller: context.caller)
+        let store = self.store
+        let originals = ContactCards(store: store, accountId: request.fromAccountId)
+        let response = try await request.perform(
+            context: &context,
+            fromState: { () async throws(MethodError) -> String in
+                try await store.currentState(accountId: request.fromAccountId, dataType: .contactCard)
+            },
+            state: { () async throws(MethodError) -> String in
+                try await store.currentState(accountId: request.accountId, dataType: .contactCard)
+            },
+            copy: { fromId, overrides, _ async throws(SetError) -> CreatedRecord in
+                let found: JSONObject?
+                do { found = try await originals.cards(ids: [fromId]).first } catch {
+                    throw SetError("serverFail", description: "\(error)")
+                }
+                guard var card = found else { throw .notFound() }
+                card["id"] = nil
+                card["addressBookIds"] = nil
+                card.merge(overrides) { _, override in override }
+                return try await writer.create(card, defaultBook: defaultBook)
+            })
+        return await request.responses(response, dataType: "ContactCard", context: &context) {
+            setRequest, context async throws(MethodError) -> SetResponse in
+            try await perform(setRequest, context: &context)
+        }
+    }
+
+    /// A writer for the account's cards, and the address book new cards go to by default.
+    private func writer(accountId: String, caller: GatewayUser) async throws(MethodError)
+        -> (ContactCardWriter, String?)
+    {
+        let bookMethods = AddressBookMethods(store: store, coordinator: coordinator)
+        let books = try await bookMethods.addressBooks(accountId: accountId)
+        let writer = ContactCardWriter(
+            store: store, client: coordinator.client(for: caller), accountId: accountId, books: books)
+        return (writer, bookMethods.defaultId(books))
     }
 }
