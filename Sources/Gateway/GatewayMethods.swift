@@ -12,7 +12,7 @@ public struct GatewayMethods: Sendable {
         blobMethods.register(in: &registry)
         registry.register(capability: ContactsCapability.uri)
         AddressBookMethods(store: store, coordinator: coordinator).register(in: &registry)
-        ContactCardMethods(store: store, coordinator: coordinator).register(in: &registry)
+        ContactCardMethods(store: store, blobs: blobs, coordinator: coordinator).register(in: &registry)
         self.registry = registry
         self.blobCapability = blobMethods.accountCapability
     }

@@ -5,6 +5,7 @@ import Store
 /// ContactCard/get, /changes, /query, /queryChanges (answered from the cache) and /set (RFC 9610 §3).
 struct ContactCardMethods: Sendable {
     let store: any Store
+    let blobs: BlobStore
     let coordinator: SyncCoordinator
 
     func register(in registry: inout MethodRegistry<GatewayUser>) {
@@ -40,7 +41,7 @@ struct ContactCardMethods: Sendable {
         let request = try GetRequest(&arguments, context: context, knownProperties: nil)
         try arguments.finish()
         _ = try context.account(request.accountId, capability: ContactsCapability.uri)
-        let cards = ContactCards(store: store, accountId: request.accountId)
+        let cards = ContactCards(store: store, blobs: blobs, accountId: request.accountId)
         do {
             let state = try await store.state(accountId: request.accountId, dataType: .contactCard)
             let ids: [String]
@@ -93,7 +94,7 @@ struct ContactCardMethods: Sendable {
     private func queryIds(
         accountId: String, filter: Filter<ContactCardFilterCondition>?, sort: [JMAPCore.Comparator]
     ) async throws(MethodError) -> [String] {
-        let cards = ContactCards(store: store, accountId: accountId)
+        let cards = ContactCards(store: store, blobs: blobs, accountId: accountId)
         do {
             let all = try await cards.cards(ids: try await cards.allIds())
             return ContactCardQuery.ids(all, filter: filter, sort: sort)
@@ -143,7 +144,7 @@ struct ContactCardMethods: Sendable {
         try request.checkAccounts(in: context, capability: ContactsCapability.uri)
         let (writer, defaultBook) = try await writer(accountId: request.accountId, caller: context.caller)
         let store = self.store
-        let originals = ContactCards(store: store, accountId: request.fromAccountId)
+        let originals = ContactCards(store: store, blobs: blobs, accountId: request.fromAccountId)
         let response = try await request.perform(
             context: &context,
             fromState: { () async throws(MethodError) -> String in
@@ -157,7 +158,9 @@ struct ContactCardMethods: Sendable {
                 do { found = try await originals.cards(ids: [fromId]).first } catch {
                     throw SetError("serverFail", description: "\(error)")
                 }
-                guard var card = found else { throw .notFound() }
+                // The original's pictures are blobs of its own account: inline them again.
+                guard let original = found else { throw .notFound() }
+                var card = try CardMedia(blobs: blobs, accountId: request.fromAccountId).internalized(original)
                 card["id"] = nil
                 card["addressBookIds"] = nil
                 card.merge(overrides) { _, override in override }
@@ -176,7 +179,8 @@ struct ContactCardMethods: Sendable {
         let bookMethods = AddressBookMethods(store: store, coordinator: coordinator)
         let books = try await bookMethods.addressBooks(accountId: accountId)
         let writer = ContactCardWriter(
-            store: store, client: coordinator.client(for: caller), accountId: accountId, books: books)
+            store: store, client: coordinator.client(for: caller), accountId: accountId, books: books,
+            media: CardMedia(blobs: blobs, accountId: accountId))
         return (writer, bookMethods.defaultId(books))
     }
 }

@@ -13,6 +13,8 @@ struct ContactCardWriter: Sendable {
     let accountId: String
     /// The account's address books, where cards are created and moved to.
     let books: [StoredCollection]
+    /// Turns the client's `blobId`s into the `data:` URIs the vCard holds.
+    let media: CardMedia
 
     /// How often an update or destroy re-reads a card another client changed meanwhile and tries again.
     static let maxAttempts = 3
@@ -46,11 +48,15 @@ struct ContactCardWriter: Sendable {
             card["uid"] = .string(uid)
             serverSet["uid"] = .string(uid)
         }
+        card = try media.internalized(card)
         let invalid = JSContactValidation.validate(card)
         guard invalid.isEmpty else { throw .invalidProperties(invalid) }
         guard case .string(let uid)? = card["uid"] else { throw .invalidProperties(["uid"]) }
 
-        let body = Data(VCardWriter.serialize(JSContactConverter.vCard(from: card, version: .v4_0)).utf8)
+        // vCard 4.0, except for a card with an inline picture: 3.0's ENCODING=b is the form every CardDAV
+        // server keeps (Radicale cuts a 4.0 `data:` URI at its comma).
+        let version: VCardVersion = CardMedia.hasInlineData(card) ? .v3_0 : .v4_0
+        let body = Data(VCardWriter.serialize(JSContactConverter.vCard(from: card, version: version)).utf8)
         guard let url = URL(string: book.href + Self.resourceName(uid: uid)) else {
             throw .invalidProperties(["uid"], "The uid does not make a usable resource name.")
         }
@@ -73,7 +79,8 @@ struct ContactCardWriter: Sendable {
         for _ in 0..<Self.maxAttempts {
             let (object, book) = try await current(id)
             // From the body, not the cached JSON: the patch applies to exactly what is on the server.
-            let card = ContactCards.withJMAPProperties(ContactCards.convert(object.body), of: object)
+            let storedCard = ContactCards.convert(object.body)
+            let card = ContactCards.withJMAPProperties(media.externalized(storedCard), of: object)
             var updated = try patch.apply(to: card, immutable: Self.immutable)
             var target = book
             if let value = updated.removeValue(forKey: "addressBookIds"), value != card["addressBookIds"] {
@@ -84,6 +91,7 @@ struct ContactCardWriter: Sendable {
                 target = found
             }
             updated["id"] = nil
+            updated = try media.internalized(updated, original: storedCard)
             let invalid = JSContactValidation.validate(updated)
             guard invalid.isEmpty else { throw .invalidProperties(invalid) }
             guard let stored = VCardParser.parse(String(decoding: object.body, as: UTF8.self)).cards.first else {
@@ -204,12 +212,14 @@ struct ContactCardWriter: Sendable {
     }
 
     /// Puts what the server now holds at `url` into the cache and returns the card's id. A server that
-    /// sent no ETag (or may have rewritten the body) is asked for both.
+    /// sent no ETag is asked for both; so is one sent a picture inline, which servers have been seen to
+    /// rewrite while still answering with an ETag, so the cache never shows what the server lacks.
     private func record(_ url: URL, in book: StoredCollection, body: Data, etag: String?, uid: String?)
         async throws(SetError) -> String
     {
         var resource = DAVResource(href: DAVHref.normalize(url.absoluteString, relativeTo: url), etag: etag, body: body)
-        if etag == nil {
+        let inline = body.range(of: Data("data:".utf8)) != nil || body.range(of: Data("ENCODING=".utf8)) != nil
+        if etag == nil || inline {
             do { resource = try await client.get(url) } catch { throw Self.setError(error) }
         }
         try await storeApply(

@@ -5,8 +5,10 @@ import Store
 
 /// One account's cards as JMAP sees them: JSContact converted from the cached vCard (RFC 9555),
 /// converted once per ETag and kept in the cache, plus the JMAP properties `id` and `addressBookIds`.
+/// Inline pictures are served as blobs (`CardMedia`).
 struct ContactCards: Sendable {
     let store: any Store
+    let blobs: BlobStore
     let accountId: String
 
     /// The cards of `ids` that exist, in that order.
@@ -20,7 +22,7 @@ struct ContactCards: Sendable {
             if let json = object.json, let cached = try? JSONCoding.decode(JSONObject.self, from: json) {
                 card = cached
             } else {
-                card = Self.convert(object.body)
+                card = CardMedia(blobs: blobs, accountId: accountId).externalized(Self.convert(object.body))
                 if let json = try? JSONCoding.encode(card) {
                     converted.append(ConvertedObject(id: object.id, etag: object.etag, json: json))
                 }
