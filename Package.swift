@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "jmap-gateway", targets: ["jmap-gateway"]),
         .library(name: "JSON", targets: ["JSON"]),
+        .library(name: "ContentLine", targets: ["ContentLine"]),
         .library(name: "JSContact", targets: ["JSContact"]),
         .library(name: "JSCalendar", targets: ["JSCalendar"]),
         .library(name: "JMAPCore", targets: ["JMAPCore"]),
@@ -32,10 +33,12 @@ let package = Package(
     targets: [
         // The JSON value model and the one encoder configuration, shared by the protocol and the formats.
         .target(name: "JSON", swiftSettings: swiftSettings),
+        // The content-line syntax iCalendar and vCard share: unfolding, folding, parameters, TEXT escaping.
+        .target(name: "ContentLine", swiftSettings: swiftSettings),
         // vCard 2.1/3.0/4.0 parsing and writing; lossless vCard <-> JSContact (RFC 9553/9555). No JMAP, no DAV.
-        .target(name: "JSContact", dependencies: ["JSON"], swiftSettings: swiftSettings),
+        .target(name: "JSContact", dependencies: ["JSON", "ContentLine"], swiftSettings: swiftSettings),
         // iCalendar parsing and writing, time zones, recurrence expansion; lossless iCalendar <-> JSCalendar. No JMAP, no DAV.
-        .target(name: "JSCalendar", dependencies: ["JSON"], swiftSettings: swiftSettings),
+        .target(name: "JSCalendar", dependencies: ["JSON", "ContentLine"], swiftSettings: swiftSettings),
         // The JMAP protocol (RFC 8620): requests, responses, errors, standard methods. No I/O, no DAV.
         .target(name: "JMAPCore", dependencies: ["JSON"], swiftSettings: swiftSettings),
         // A WebDAV/CardDAV/CalDAV client. Knows nothing of JMAP.
@@ -93,6 +96,7 @@ let package = Package(
         // Finds the real DAV test servers started by scripts/backends.sh. Test-only.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "JMAPCoreTests", dependencies: ["JMAPCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ContentLineTests", dependencies: ["ContentLine"], swiftSettings: swiftSettings),
         .testTarget(name: "JSContactTests", dependencies: ["JSContact", "JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "JSCalendarTests", dependencies: ["JSCalendar", "JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: swiftSettings),

@@ -62,7 +62,11 @@ struct ICalToJSCalendar {
             }
             guard let main else { continue }
             if main != child { overrides.insert(child, at: 0) }
-            var entry = convert(main)
+            // An EXDATE for an instance that also has an override cannot be expressed: a patch
+            // with "excluded" MUST NOT patch anything else (RFC 8984 §4.3.5). The override wins
+            // the recurrenceOverrides key and the EXDATE is kept as an unconverted property.
+            let overrideKeys = Set(overrides.compactMap { overrideKey($0, main: main) })
+            var entry = convert(main, overriddenKeys: overrideKeys)
             var patches = entry["recurrenceOverrides"]?.objectValue ?? [:]
             for override in overrides {
                 var converted = convert(override)
@@ -82,9 +86,10 @@ struct ICalToJSCalendar {
         return group
     }
 
-    func convert(_ component: ICalComponent) -> JSONObject {
+    func convert(_ component: ICalComponent, overriddenKeys: Set<String> = []) -> JSONObject {
         var reader = ComponentReader(
             component: component, resolver: resolver, kind: component.upperName == "VTODO" ? .task : .event)
+        reader.overriddenKeys = overriddenKeys
         return reader.readEntry()
     }
 
@@ -121,6 +126,8 @@ struct ComponentReader {
     var keptComponents: [JSONValue] = []
     var keys = KeyMaker()
     var jsprops: [ICalProperty] = []
+    /// recurrenceOverrides keys that RECURRENCE-ID components will take (see `group()`).
+    var overriddenKeys: Set<String> = []
 
     init(component: ICalComponent, resolver: TimeZoneResolver, kind: Kind) {
         self.component = component
@@ -227,9 +234,13 @@ struct ComponentReader {
                 guard let start else { continue }
                 readDateTime(property, start, path: "start", zonePath: "timeZone")
             case "DTEND" where first && start != nil && kind == .event:
+                // An end in another zone only converts when both zones are known: otherwise the
+                // duration would be a guess that the way back could not reproduce.
                 guard let start, let end = ICalDateTime.parse(property),
                     let duration = Self.duration(from: start, to: end, resolver: resolver), !duration.negative,
-                    end.isDate == start.isDate
+                    end.isDate == start.isDate,
+                    end.zone == start.zone || start.isDate
+                        || resolver.zone(of: start) != .floating && resolver.zone(of: end) != .floating
                 else {
                     keep(property)
                     continue
@@ -495,7 +506,7 @@ struct ComponentReader {
         let excluded = property.upperName == "EXDATE"
         for value in values {
             let key = value.local.jsonString
-            if overrides[key] != nil { return false }
+            if overrides[key] != nil || excluded && overriddenKeys.contains(key) { return false }
             overrides[key] = excluded ? .object(["excluded": true]) : .object([:])
         }
         object["recurrenceOverrides"] = .object(overrides)
@@ -578,6 +589,12 @@ struct ComponentReader {
             let first = seen.insert(upper).inserted
             switch upper {
             case "JSID" where first: continue
+            case "DESCRIPTION"
+            where first && property.parameters.isEmpty
+                && property.value == JSCalendarToICal.defaultAlarmDescription
+                && component.property("ACTION").map({ $0.parameters.isEmpty && $0.value.uppercased() == "DISPLAY" })
+                    != false:
+                continue  // what the writer puts into every DISPLAY alarm (RFC 5545 §3.6.6)
             case "ACTION" where first && property.parameters.isEmpty:
                 switch property.text.uppercased() {
                 case "DISPLAY": continue  // the default action (jscalendarbis Alert "action")

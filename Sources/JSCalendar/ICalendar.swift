@@ -1,20 +1,9 @@
+import ContentLine
 import Foundation
 
 /// One iCalendar parameter: its name as written and its values, unquoted and RFC 6868-decoded
 /// (RFC 5545 §3.2; multi-valued parameters such as MEMBER keep one entry per value).
-public struct ICalParameter: Sendable, Hashable {
-    public var name: String
-    public var values: [String]
-
-    public init(_ name: String, _ values: [String]) {
-        self.name = name
-        self.values = values
-    }
-
-    public init(_ name: String, _ value: String) {
-        self.init(name, [value])
-    }
-}
+public typealias ICalParameter = ContentLine.Parameter
 
 /// One content line (RFC 5545 §3.1).
 ///
@@ -22,7 +11,7 @@ public struct ICalParameter: Sendable, Hashable {
 /// value type is known. `source` is the text the property was parsed from (folded physical lines
 /// joined by CRLF): an untouched property is written back byte for byte, which is what lets the
 /// update path rewrite only what a client changed.
-public struct ICalProperty: Sendable, Hashable {
+public struct ICalProperty: Sendable, Hashable, ContentLineProperty {
     public var name: String { didSet { source = nil } }
     public var parameters: [ICalParameter] { didSet { source = nil } }
     public var value: String { didSet { source = nil } }
@@ -41,27 +30,12 @@ public struct ICalProperty: Sendable, Hashable {
         self.source = source
     }
 
-    /// The name in upper case (names are case-insensitive, RFC 5545 §2).
-    public var upperName: String { name.uppercased() }
-
-    /// All values of the parameters called `name` (case-insensitive), or `nil` if there is none.
-    public func parameter(_ name: String) -> [String]? {
-        let matching = parameters.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }
-        if matching.isEmpty { return nil }
-        return matching.flatMap(\.values)
-    }
-
-    /// The first value of the parameter `name`.
-    public func firstParameter(_ name: String) -> String? {
-        parameter(name)?.first
-    }
-
     /// The value as TEXT (RFC 5545 §3.3.11), escapes undone.
     public var text: String { ICalValueCoding.unescape(value) }
 
     /// The value as a list of TEXT values split at unescaped commas (CATEGORIES, RESOURCES).
     public var textList: [String] {
-        ICalValueCoding.split(value, at: ",").map(ICalValueCoding.unescape)
+        TextValue.split(value, at: ",").map(ICalValueCoding.unescape)
     }
 
     /// The value type: the VALUE parameter, else the property's default (RFC 5545 §3.2.20).
@@ -109,17 +83,7 @@ public struct ICalComponent: Sendable, Hashable {
 }
 
 /// A problem the parser recovered from, with the 1-based physical line number.
-public struct ICalDiagnostic: Sendable, Hashable, CustomStringConvertible {
-    public var line: Int
-    public var message: String
-
-    public init(line: Int, message: String) {
-        self.line = line
-        self.message = message
-    }
-
-    public var description: String { "line \(line): \(message)" }
-}
+public typealias ICalDiagnostic = ContentLineDiagnostic
 
 /// An iCalendar stream (RFC 5545 §3.4): usually one VCALENDAR component.
 public struct ICalendar: Sendable, Hashable {

@@ -70,7 +70,9 @@ extension JSCalendarConverter {
             }
         }
         root.components = children
-        result.components[rootIndex] = root
+        // A zone the client chose that the stored object does not define (RFC 5545 §3.2.19).
+        result.components[rootIndex] = VTimeZoneGeneration.addingMissingTimeZones(
+            to: root, leaving: VTimeZoneGeneration.referencedTZIDs(stored.components[rootIndex]))
         return result
     }
 

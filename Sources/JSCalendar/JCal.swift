@@ -1,3 +1,4 @@
+import ContentLine
 import Foundation
 import JSON
 
@@ -34,7 +35,7 @@ enum JCal {
         switch type {
         case "TEXT":
             if name == "CATEGORIES" || name == "RESOURCES" {
-                values = ICalValueCoding.split(raw, at: ",").map { .string(ICalValueCoding.unescape($0)) }
+                values = TextValue.split(raw, at: ",").map { .string(ICalValueCoding.unescape($0)) }
             } else {
                 values = [.string(ICalValueCoding.unescape(raw))]
             }
@@ -68,7 +69,7 @@ enum JCal {
     static func rawValue(_ values: [JSONValue], type: String, name: String) -> String? {
         switch type {
         case "TEXT":
-            let texts = values.compactMap(\.stringValue).map(ICalValueCoding.escape)
+            let texts = values.compactMap(\.stringValue).map { TextValue.escape($0) }
             return texts.count == values.count ? texts.joined(separator: ",") : nil
         case "INTEGER":
             return values.first?.intValue.map(String.init)

@@ -9,7 +9,15 @@ public enum JSCalendarConverter {
     }
 
     /// The iCalendar object for a Group, Event or Task (draft §3).
-    public static func iCalendar(from object: JSONObject) -> ICalendar {
-        JSCalendarToICal.calendar(from: object)
+    ///
+    /// With `generatingTimeZones`, a VTIMEZONE is added for every IANA zone used and not defined
+    /// by the object's kept components (RFC 5545 §3.2.19 requires one; see `VTimeZoneGeneration`).
+    /// Off by default so that iCalendar → JSCalendar → iCalendar adds nothing.
+    public static func iCalendar(from object: JSONObject, generatingTimeZones: Bool = false) -> ICalendar {
+        var calendar = JSCalendarToICal.calendar(from: object)
+        if generatingTimeZones, let index = calendar.components.firstIndex(where: { $0.upperName == "VCALENDAR" }) {
+            calendar.components[index] = VTimeZoneGeneration.addingMissingTimeZones(to: calendar.components[index])
+        }
+        return calendar
     }
 }

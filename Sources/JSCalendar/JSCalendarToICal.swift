@@ -1,3 +1,4 @@
+import ContentLine
 import Foundation
 import JSON
 
@@ -19,23 +20,23 @@ enum JSCalendarToICal {
         root.properties.append(ICalProperty(name: "VERSION", value: "2.0"))
         // PRODID is required (RFC 5545 §3.6) but written only when known, so a round trip adds nothing.
         if let prodId = object["prodId"]?.stringValue ?? entries.first?["prodId"]?.stringValue {
-            root.properties.append(ICalProperty(name: "PRODID", value: ICalValueCoding.escape(prodId)))
+            root.properties.append(ICalProperty(name: "PRODID", value: TextValue.escape(prodId)))
         }
         if let method = entries.compactMap({ $0["method"]?.stringValue }).first {
             root.properties.append(ICalProperty(name: "METHOD", value: method.uppercased()))
         }
         if type == "Group" {
             if let uid = object["uid"]?.stringValue {
-                root.properties.append(ICalProperty(name: "UID", value: ICalValueCoding.escape(uid)))
+                root.properties.append(ICalProperty(name: "UID", value: TextValue.escape(uid)))
             }
             if let title = object["title"]?.stringValue {
-                root.properties.append(ical.property("title", "NAME", ICalValueCoding.escape(title)))
+                root.properties.append(ical.property("title", "NAME", TextValue.escape(title)))
             }
             if let description = object["description"]?.stringValue {
-                root.properties.append(ical.property("description", "DESCRIPTION", ICalValueCoding.escape(description)))
+                root.properties.append(ical.property("description", "DESCRIPTION", TextValue.escape(description)))
             }
             if let color = object["color"]?.stringValue {
-                root.properties.append(ICalProperty(name: "COLOR", value: ICalValueCoding.escape(color)))
+                root.properties.append(ICalProperty(name: "COLOR", value: TextValue.escape(color)))
             }
             if let created = utcValue(object["created"]) {
                 root.properties.append(ICalProperty(name: "CREATED", value: created))
@@ -100,7 +101,7 @@ enum JSCalendarToICal {
                 setPath(&instance, tokens[...], value)
             }
             if instance["excluded"]?.boolValue == true {
-                main.properties.append(dateProperty("EXDATE", key, entry: entry))
+                main.properties.append(dateProperty("EXDATE", key, entry: entry, extra: startTZID(entry)))
                 continue
             }
             instance["excluded"] = nil
@@ -134,6 +135,13 @@ enum JSCalendarToICal {
         return TimeZone(identifier: id).map { .iana($0) } ?? .floating
     }
 
+    /// DTSTART's TZID parameter as written. RDATE and EXDATE values are only converted when they
+    /// carry exactly that TZID text (see ICalToJSCalendar), so they get it back, also when it
+    /// named no known zone and the entry therefore has no timeZone.
+    static func startTZID(_ entry: JSONObject) -> [ICalParameter] {
+        ICal(entry["iCalendar"]).parameters("start").filter { $0.name == "TZID" }
+    }
+
     /// A DATE or DATE-TIME property for a LocalDateTime in the entry's zone.
     static func dateProperty(_ name: String, _ local: String, entry: JSONObject, extra: [ICalParameter] = [])
         -> ICalProperty
@@ -144,7 +152,11 @@ enum JSCalendarToICal {
         }
         switch entry["timeZone"]?.stringValue {
         case nil: return ICalProperty(name: name, parameters: extra, value: value.icalDateTime)
-        case "Etc/UTC", "UTC": return ICalProperty(name: name, parameters: extra, value: value.icalDateTime + "Z")
+        case "Etc/UTC", "UTC":
+            // A TZID that stood for UTC ("Etc/GMT") comes back with the wall time, not "Z": a UTC
+            // value MUST NOT have a TZID (RFC 5545 §3.3.5).
+            let hasTZID = extra.contains { $0.name.uppercased() == "TZID" }
+            return ICalProperty(name: name, parameters: extra, value: value.icalDateTime + (hasTZID ? "" : "Z"))
         case let tzid?:
             let hasTZID = extra.contains { $0.name.uppercased() == "TZID" }
             return ICalProperty(
@@ -177,11 +189,11 @@ enum JSCalendarToICal {
         let showWithoutTime = entry["showWithoutTime"]?.boolValue == true
         func text(_ key: String, _ name: String) {
             if let value = entry[key]?.stringValue {
-                properties.append(ical.property(key, name, ICalValueCoding.escape(value)))
+                properties.append(ical.property(key, name, TextValue.escape(value)))
             }
         }
         if let uid = entry["uid"]?.stringValue {
-            properties.append(ICalProperty(name: "UID", value: ICalValueCoding.escape(uid)))
+            properties.append(ICalProperty(name: "UID", value: TextValue.escape(uid)))
         }
         if let updated = utcValue(entry["updated"]) { properties.append(ICalProperty(name: "DTSTAMP", value: updated)) }
         if let created = utcValue(entry["created"]) { properties.append(ICalProperty(name: "CREATED", value: created)) }
@@ -199,10 +211,10 @@ enum JSCalendarToICal {
             if ical.name("description") == "STYLED-DESCRIPTION" || (type != nil && type != "text/plain") {
                 properties.append(
                     ical.property(
-                        "description", "STYLED-DESCRIPTION", ICalValueCoding.escape(description),
+                        "description", "STYLED-DESCRIPTION", TextValue.escape(description),
                         [ICalParameter("VALUE", "TEXT"), ICalParameter("FMTTYPE", type ?? "text/html")]))
             } else {
-                properties.append(ical.property("description", "DESCRIPTION", ICalValueCoding.escape(description)))
+                properties.append(ical.property("description", "DESCRIPTION", TextValue.escape(description)))
             }
         }
         if let start = entry["start"]?.stringValue {
@@ -277,8 +289,11 @@ enum JSCalendarToICal {
             let overrides = entry["recurrenceOverrides"]?.objectValue ?? [:]
             for key in overrides.keys.sorted() {
                 guard let patch = overrides[key]?.objectValue else { continue }
-                if patch.isEmpty { properties.append(dateProperty("RDATE", key, entry: entry)) }
-                if patch == ["excluded": true] { properties.append(dateProperty("EXDATE", key, entry: entry)) }
+                let tzid = startTZID(entry)
+                if patch.isEmpty { properties.append(dateProperty("RDATE", key, entry: entry, extra: tzid)) }
+                if patch == ["excluded": true] {
+                    properties.append(dateProperty("EXDATE", key, entry: entry, extra: tzid))
+                }
             }
         }
         if let sequence = entry["sequence"]?.intValue {
@@ -305,12 +320,13 @@ enum JSCalendarToICal {
             properties.append(ICalProperty(name: "PERCENT-COMPLETE", value: String(percent)))
         }
         if let color = entry["color"]?.stringValue {
-            properties.append(ICalProperty(name: "COLOR", value: ICalValueCoding.escape(color)))
+            properties.append(ICalProperty(name: "COLOR", value: TextValue.escape(color)))
         }
         if let keywords = entry["keywords"]?.objectValue, !keywords.isEmpty {
             properties.append(
                 ICalProperty(
-                    name: "CATEGORIES", value: keywords.keys.sorted().map(ICalValueCoding.escape).joined(separator: ",")
+                    name: "CATEGORIES",
+                    value: keywords.keys.sorted().map { TextValue.escape($0) }.joined(separator: ",")
                 ))
         }
         for (key, value) in (entry["links"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -329,7 +345,7 @@ enum JSCalendarToICal {
             guard let location = value.objectValue, let name = location["name"]?.stringValue else { continue }
             properties.append(
                 ical.property(
-                    "locations/\(key)", "LOCATION", ICalValueCoding.escape(name), [ICalParameter("JSID", key)]))
+                    "locations/\(key)", "LOCATION", TextValue.escape(name), [ICalParameter("JSID", key)]))
         }
         for (key, value) in (entry["virtualLocations"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             guard let location = value.objectValue, let uri = location["uri"]?.stringValue else { continue }
@@ -389,7 +405,7 @@ enum JSCalendarToICal {
             let relations = value.objectValue?["relation"]?.objectValue?.keys.sorted() ?? []
             let parameters = relations.first.map { [ICalParameter("RELTYPE", $0.uppercased())] } ?? []
             properties.append(
-                ICalProperty(name: "RELATED-TO", parameters: parameters, value: ICalValueCoding.escape(uid)))
+                ICalProperty(name: "RELATED-TO", parameters: parameters, value: TextValue.escape(uid)))
         }
         properties += ical.keptProperties
         // JSCalendar properties without an iCalendar mapping (§4.1.2).
@@ -410,18 +426,28 @@ enum JSCalendarToICal {
         let json = (try? JSONCoding.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
         return ICalProperty(
             name: "JSPROP", parameters: [ICalParameter("JSPTR", pointer.replacingOccurrences(of: "~", with: "~0"))],
-            value: ICalValueCoding.escape(json))
+            value: TextValue.escape(json))
     }
+
+    /// The DESCRIPTION written for a DISPLAY alarm that has none of its own.
+    static let defaultAlarmDescription = "Reminder"
 
     static func alarm(_ alert: JSONObject, key: String) -> ICalComponent {
         var component = ICalComponent(name: "VALARM")
         let ical = ICal(alert["iCalendar"])
-        component.properties.append(ICalProperty(name: "JSID", value: ICalValueCoding.escape(key)))
+        component.properties.append(ICalProperty(name: "JSID", value: TextValue.escape(key)))
         let keptNames = Set(ical.keptProperties.map(\.upperName))
         // ACTION is required (RFC 5545 §3.6.6); an alarm converted without one stays without.
         if !keptNames.contains("ACTION") {
             component.properties.append(
                 ICalProperty(name: "ACTION", value: (alert["action"]?.stringValue ?? "display").uppercased()))
+        }
+        // RFC 5545 §3.6.6: a DISPLAY alarm MUST have a DESCRIPTION. JSCalendar has no text for
+        // it, so a fixed one is written, and read back as nothing (ICalToJSCalendar.readAlert).
+        if !keptNames.contains("ACTION"), !keptNames.contains("DESCRIPTION"),
+            (alert["action"]?.stringValue ?? "display") == "display"
+        {
+            component.properties.append(ICalProperty(name: "DESCRIPTION", value: defaultAlarmDescription))
         }
         if let trigger = alert["trigger"]?.objectValue {
             if trigger["@type"]?.stringValue == "AbsoluteTrigger", let when = utcValue(trigger["when"]) {

@@ -154,11 +154,13 @@ public struct TimeZoneResolver: Sendable {
         if let known = knownIANA(trimmed) { return known }
         if let windows = WindowsZones.ianaByWindowsName[trimmed] { return windows }
         // "(UTC+01:00) Amsterdam, Berlin, …" / "(GMT+01.00) …"
-        if trimmed.hasPrefix("("), let close = trimmed.firstIndex(of: ")") {
-            let cities = trimmed[trimmed.index(after: close)...].trimmingCharacters(in: .whitespaces)
-            if let match = WindowsZones.ianaByDisplayCities[cities] { return match }
-            if let windows = WindowsZones.ianaByWindowsName[cities] { return windows }
+        // Older Outlook versions write "US and Canada" for "US & Canada", and some omit the offset.
+        var cities = trimmed.replacingOccurrences(of: " and ", with: " & ")
+        if cities.hasPrefix("("), let close = cities.firstIndex(of: ")") {
+            cities = cities[cities.index(after: close)...].trimmingCharacters(in: .whitespaces)
         }
+        if let match = WindowsZones.ianaByDisplayCities[cities] { return match }
+        if let windows = WindowsZones.ianaByWindowsName[cities] { return windows }
         // Quoted or prefixed ids: try successively shorter "Area/Location" suffixes.
         let unquoted = trimmed.trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
         let parts = unquoted.split(separator: "/").map(String.init)

@@ -100,5 +100,7 @@ enum WindowsZones {
         "Bangkok, Hanoi, Jakarta": "Asia/Bangkok", "Istanbul": "Europe/Istanbul", "Cairo": "Africa/Cairo",
         "Harare, Pretoria": "Africa/Johannesburg", "Brisbane": "Australia/Brisbane", "Perth": "Australia/Perth",
         "Adelaide": "Australia/Adelaide", "Darwin": "Australia/Darwin", "Hobart": "Australia/Hobart",
+        // Seen without the offset prefix (corpus 043.ics); every city listed keeps Central European Time.
+        "Amsterdam, Belgrade, Berlin, Brussels, Budapest, Madrid, Paris, Prague, Stockholm": "Europe/Berlin",
     ]
 }

@@ -1,3 +1,4 @@
+import ContentLine
 import Foundation
 
 /// The vCard versions the parser understands and the writer can produce.
@@ -14,19 +15,7 @@ public enum VCardVersion: String, Sendable, Hashable, CaseIterable {
 ///
 /// vCard 2.1 bare parameters (`TEL;HOME;VOICE:`) are stored under the name they imply
 /// (`TYPE`, `ENCODING` or `VALUE`) so that readers need not know about that syntax.
-public struct VCardParameter: Sendable, Hashable {
-    public var name: String
-    public var values: [String]
-
-    public init(_ name: String, _ values: [String]) {
-        self.name = name
-        self.values = values
-    }
-
-    public init(_ name: String, _ value: String) {
-        self.init(name, [value])
-    }
-}
+public typealias VCardParameter = ContentLine.Parameter
 
 /// One content line of a vCard.
 ///
@@ -34,7 +23,7 @@ public struct VCardParameter: Sendable, Hashable {
 /// is interpreted before the converter knows the value type. The text the property was parsed
 /// from is kept in `source` and written back verbatim as long as the property is not changed:
 /// that is what lets an update rewrite only the lines a client actually changed.
-public struct VCardProperty: Sendable, Hashable {
+public struct VCardProperty: Sendable, Hashable, ContentLineProperty {
     public var group: String? { didSet { source = nil } }
     public var name: String { didSet { source = nil } }
     public var parameters: [VCardParameter] { didSet { source = nil } }
@@ -53,21 +42,6 @@ public struct VCardProperty: Sendable, Hashable {
     init(group: String?, name: String, parameters: [VCardParameter], value: String, source: String?) {
         self.init(group: group, name: name, parameters: parameters, value: value)
         self.source = source
-    }
-
-    /// The property name in upper case, for comparisons (names are case-insensitive, RFC 6350 §3.3).
-    public var upperName: String { name.uppercased() }
-
-    /// All values of every parameter called `name` (case-insensitive), or `nil` if there is none.
-    public func parameter(_ name: String) -> [String]? {
-        let matching = parameters.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }
-        if matching.isEmpty { return nil }
-        return matching.flatMap(\.values)
-    }
-
-    /// The first value of the parameter `name`.
-    public func firstParameter(_ name: String) -> String? {
-        parameter(name)?.first
     }
 
     /// TYPE values, lower-cased and split at commas (some producers put `TYPE="a,b"` in one value).
@@ -108,19 +82,8 @@ public struct VCardProperty: Sendable, Hashable {
     }
 }
 
-/// A problem the parser recovered from. The card is still produced; this tells the caller what
-/// was skipped or guessed, with the 1-based physical line number in the input.
-public struct VCardDiagnostic: Sendable, Hashable, CustomStringConvertible {
-    public var line: Int
-    public var message: String
-
-    public init(line: Int, message: String) {
-        self.line = line
-        self.message = message
-    }
-
-    public var description: String { "line \(line): \(message)" }
-}
+/// A problem the parser recovered from, with the 1-based physical line number in the input.
+public typealias VCardDiagnostic = ContentLineDiagnostic
 
 /// One vCard: its content lines in input order, without BEGIN and END.
 public struct VCard: Sendable, Hashable {

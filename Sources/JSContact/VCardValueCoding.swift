@@ -1,33 +1,15 @@
+import ContentLine
 import Foundation
 
-/// Escaping, splitting and transfer encodings of vCard values and parameters.
+/// Escaping, splitting and transfer encodings of vCard values and parameters. The syntax vCard
+/// shares with iCalendar lives in ContentLine (`TextValue`, `ParameterValue`); what stays here
+/// is vCard's: structured values, URI leniency, and the vCard 2.1 transfer encodings.
 public enum VCardValueCoding {
     /// Undoes TEXT escaping (RFC 6350 §3.4, RFC 2426 §4): `\n`/`\N`, `\,`, `\;`, `\\`.
     /// `\:` (seen in Apple exports) becomes `:`; any other backslash is kept as written,
     /// because vCard 2.1 data often contains literal backslashes.
     public static func unescape(_ text: String) -> String {
-        guard text.contains("\\") else { return text }
-        var result = ""
-        result.reserveCapacity(text.count)
-        var iterator = text.unicodeScalars.makeIterator()
-        while let scalar = iterator.next() {
-            guard scalar == "\\" else {
-                result.unicodeScalars.append(scalar)
-                continue
-            }
-            guard let next = iterator.next() else {
-                result.unicodeScalars.append(scalar)
-                break
-            }
-            switch next {
-            case "n", "N": result.append("\n")
-            case ",", ";", "\\", ":": result.unicodeScalars.append(next)
-            default:
-                result.unicodeScalars.append(scalar)
-                result.unicodeScalars.append(next)
-            }
-        }
-        return result
+        TextValue.unescape(text)
     }
 
     /// Undoes only the escapes that can appear in URI values written by careless producers
@@ -53,44 +35,12 @@ public enum VCardValueCoding {
 
     /// Escapes TEXT for a property value. Line breaks of any kind become `\n`.
     public static func escape(_ text: String, semicolons: Bool = true, commas: Bool = true) -> String {
-        var result = ""
-        result.reserveCapacity(text.count)
-        var previousCR = false
-        for scalar in text.unicodeScalars {
-            defer { previousCR = scalar == "\r" }
-            switch scalar {
-            case "\\": result.append("\\\\")
-            case "\r": result.append("\\n")
-            case "\n": if !previousCR { result.append("\\n") }
-            case ",": result.append(commas ? "\\," : ",")
-            case ";": result.append(semicolons ? "\\;" : ";")
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
+        TextValue.escape(text, semicolons: semicolons, commas: commas)
     }
 
     /// Splits at every unescaped `separator`, keeping escapes in the pieces.
     public static func split(_ text: String, at separator: Unicode.Scalar) -> [String] {
-        var parts: [String] = []
-        var current = String.UnicodeScalarView()
-        var escaped = false
-        for scalar in text.unicodeScalars {
-            if escaped {
-                current.append(scalar)
-                escaped = false
-            } else if scalar == "\\" {
-                current.append(scalar)
-                escaped = true
-            } else if scalar == separator {
-                parts.append(String(current))
-                current = String.UnicodeScalarView()
-            } else {
-                current.append(scalar)
-            }
-        }
-        parts.append(String(current))
-        return parts
+        TextValue.split(text, at: separator)
     }
 
     /// A structured value (N, ADR, GENDER, CLIENTPIDMAP): components at `;`, list items at `,`,
@@ -108,62 +58,14 @@ public enum VCardValueCoding {
 
     // MARK: - RFC 6868 parameter value encoding
 
-    /// Undoes RFC 6868 caret encoding: `^n` newline, `^'` double quote, `^^` caret. A caret
-    /// followed by anything else stays as written (§3.2).
+    /// Undoes RFC 6868 caret encoding (see `ParameterValue.decodeCaret`).
     public static func decodeCaret(_ value: String) -> String {
-        guard value.contains("^") else { return value }
-        var result = ""
-        var iterator = value.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        while let scalar = pending ?? iterator.next() {
-            pending = nil
-            guard scalar == "^" else {
-                result.unicodeScalars.append(scalar)
-                continue
-            }
-            guard let next = iterator.next() else {
-                result.append("^")
-                break
-            }
-            switch next {
-            case "n", "N": result.append("\n")
-            case "'": result.append("\"")
-            case "^": result.append("^")
-            default:
-                result.append("^")
-                pending = next
-            }
-        }
-        return result
+        ParameterValue.decodeCaret(value)
     }
 
-    /// RFC 6868 encoding for a parameter value. A caret is only doubled where it would otherwise
-    /// be read as an escape, so plain carets survive readers that do not know RFC 6868.
+    /// RFC 6868 encoding for a parameter value (see `ParameterValue.encodeCaret`).
     public static func encodeCaret(_ value: String) -> String {
-        guard value.contains(where: { $0 == "^" || $0 == "\"" || $0.isNewline }) else { return value }
-        var result = ""
-        let scalars = Array(value.unicodeScalars)
-        var index = 0
-        while index < scalars.count {
-            let scalar = scalars[index]
-            switch scalar {
-            case "^":
-                let next = index + 1 < scalars.count ? scalars[index + 1] : nil
-                if next == "n" || next == "N" || next == "'" || next == "^" {
-                    result.append("^^")
-                } else {
-                    result.append("^")
-                }
-            case "\"": result.append("^'")
-            case "\r":
-                result.append("^n")
-                if index + 1 < scalars.count, scalars[index + 1] == "\n" { index += 1 }
-            case "\n": result.append("^n")
-            default: result.unicodeScalars.append(scalar)
-            }
-            index += 1
-        }
-        return result
+        ParameterValue.encodeCaret(value)
     }
 
     // MARK: - vCard 2.1 transfer encodings

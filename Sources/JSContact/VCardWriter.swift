@@ -1,3 +1,4 @@
+import ContentLine
 import Foundation
 
 /// Writes vCards: CRLF line ends, lines folded at 75 octets (RFC 6350 §3.2) without ever
@@ -25,25 +26,14 @@ public enum VCardWriter {
     /// One content line, folded, without the final CRLF.
     public static func serialize(_ property: VCardProperty, version: VCardVersion = .v4_0) -> String {
         if let source = property.source { return source }
-        var line = ""
-        if let group = property.group, !group.isEmpty { line += group + "." }
-        line += property.name
-        for parameter in property.parameters {
-            line += ";" + parameter.name
-            if parameter.values.isEmpty { continue }
-            line += "=" + parameter.values.map { formatParameterValue($0, version: version) }.joined(separator: ",")
-        }
-        line += ":"
+        let line = ContentLine(
+            group: property.group, name: property.name,
+            parameters: property.parameters, value: property.value)
+        let format = { (value: String) in formatParameterValue(value, version: version) }
         if version == .v2_1, property.firstParameter("ENCODING")?.uppercased() == "QUOTED-PRINTABLE" {
-            return foldQuotedPrintable(prefix: line, value: property.value)
+            return foldQuotedPrintable(prefix: line.header(formatParameterValue: format), value: property.value)
         }
-        // A raw line break would end the content line: write it as the TEXT escape instead.
-        line +=
-            property.value.contains(where: { $0 == "\r\n" || $0 == "\n" || $0 == "\r" })
-            ? property.value.replacingOccurrences(of: "\r\n", with: "\\n").replacingOccurrences(of: "\n", with: "\\n")
-                .replacingOccurrences(of: "\r", with: "\\n")
-            : property.value
-        var folded = fold(line)
+        var folded = line.serialized(formatParameterValue: format)
         if version == .v2_1, property.isInlineBinary {
             // vCard 2.1 §2.1.3: base64 data ends with an empty line.
             folded += "\r\n"
@@ -51,31 +41,18 @@ public enum VCardWriter {
         return folded
     }
 
-    /// Quotes a parameter value when it contains a delimiter (RFC 6350 §3.3 param-value) and
-    /// applies RFC 6868 caret encoding for characters a quoted string cannot hold.
+    /// RFC 6868 caret encoding and quoting (RFC 6350 §3.3 param-value); vCard 2.1 knows neither
+    /// carets nor escaped quotes, so there a double quote becomes a single one.
     static func formatParameterValue(_ value: String, version: VCardVersion) -> String {
-        let encoded =
-            version == .v2_1 ? value.replacingOccurrences(of: "\"", with: "'") : VCardValueCoding.encodeCaret(value)
-        let needsQuotes = encoded.contains { $0 == ":" || $0 == ";" || $0 == "," } || encoded.isEmpty
-        return needsQuotes ? "\"" + encoded + "\"" : encoded
+        version == .v2_1
+            ? ParameterValue.quotedIfNeeded(value.replacingOccurrences(of: "\"", with: "'"))
+            : ParameterValue.format(value)
     }
 
     /// Folds a logical line: at most 75 octets per physical line, continuation lines starting
     /// with one space, splits only between Unicode scalars.
     public static func fold(_ line: String) -> String {
-        if line.utf8.count <= maxLineOctets { return line }
-        var result = ""
-        var lineOctets = 0
-        for scalar in line.unicodeScalars {
-            let octets = UTF8.width(scalar)
-            if lineOctets + octets > maxLineOctets {
-                result += "\r\n "
-                lineOctets = 1
-            }
-            result.unicodeScalars.append(scalar)
-            lineOctets += octets
-        }
-        return result
+        ContentLine.fold(line, maxLineOctets: maxLineOctets)
     }
 
     /// vCard 2.1 quoted-printable values fold with soft line breaks (`=` at the end of a line),
