@@ -23,14 +23,10 @@ Usage: benchmarks/sync_benchmark.py [--sizes 1000,10000] [--servers radicale,xan
 It starts its own backends (scripts/backends.sh with a separate state dir and ports) and stops them.
 """
 import argparse
-import base64
-import http.client
 import json
 import os
 import shutil
-import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,68 +34,13 @@ import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import benchlib
+from benchlib import PASSWORD, REPO, USER, DAVConnection, Gateway, median, seed_radicale, vcard
+
 STATE = os.path.join(REPO, ".bench")
 PORTS = {"RADICALE_PORT": "5262", "XANDIKOS_PORT": "8092", "XANDIKOS_NGINX_PORT": "8083"}
-USER, PASSWORD = "alice", "alice-pw"
 DAV = "{DAV:}"
 CARD = "{urn:ietf:params:xml:ns:carddav}"
-
-
-# ---------------------------------------------------------------------------------------------- data
-
-FIRST = ["José", "Søren", "Łukasz", "Ōtani", "Anna", "Chen", "Fatima", "Olu", "Mia", "Ravi"]
-LAST = ["García", "Ødegaard", "Nowak", "Shōhei", "Schmidt", "Wang", "Haddad", "Adeyemi", "Rossi", "Iyer"]
-
-
-def vcard(i: int, revision: int = 0) -> str:
-    """A deterministic vCard 3.0 of about 450 bytes, like the lab's generator."""
-    first, last = FIRST[i % 10], LAST[(i // 10) % 10]
-    lines = [
-        "BEGIN:VCARD", "VERSION:3.0", f"UID:bench-card-{i}", f"FN:{first} {last} {i}",
-        f"N:{last};{first};;;", f"ORG:Bench Org {i % 97}", f"TITLE:Engineer {i % 13}",
-        f"EMAIL;TYPE=INTERNET;TYPE=WORK:{first.lower()}.{i}@example.com",
-        f"item1.EMAIL;TYPE=INTERNET:home{i}@example.org", "item1.X-ABLabel:_$!<Other>!$_",
-        f"TEL;TYPE=CELL:+1-555-{i % 10000:04d}", f"ADR;TYPE=HOME:;;{i} Main Street;Springfield;;{10000 + i};USA",
-        f"BDAY:19{70 + i % 30}-0{1 + i % 9}-1{i % 9}", f"NOTE:Card {i}\\, revision {revision}; note with comma\\, semicolon",
-        "CATEGORIES:bench,contacts", "END:VCARD",
-    ]
-    return "\r\n".join(lines) + "\r\n"
-
-
-# --------------------------------------------------------------------------------------- bare client
-
-class DAVConnection:
-    """One keep-alive connection (Radicale answers HTTP/1.0 and closes; we reconnect then)."""
-
-    def __init__(self, base: str):
-        parsed = urllib.parse.urlsplit(base)
-        self.host, self.port = parsed.hostname, parsed.port
-        self.auth = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-        self.conn = None
-
-    def request(self, method: str, path: str, body: bytes = b"", headers=None):
-        headers = dict(headers or {})
-        headers["Authorization"] = self.auth
-        if body:
-            headers.setdefault("Content-Type", "application/xml; charset=utf-8")
-        for attempt in range(2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=600)
-            try:
-                self.conn.request(method, path, body=body, headers=headers)
-                response = self.conn.getresponse()
-                data = response.read()
-                if response.getheader("Connection", "").lower() == "close" or response.version == 10:
-                    self.conn.close()
-                    self.conn = None
-                return response.status, response.headers, data
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.conn.close()
-                self.conn = None
-                if attempt:
-                    raise
-        raise RuntimeError("unreachable")
 
 
 PROPFIND_ETAG = b'<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>'
@@ -150,20 +91,6 @@ def timed(function, *args):
 
 # --------------------------------------------------------------------------------------- seeding
 
-def seed_radicale(base: str, path: str, count: int):
-    """Radicale's bulk path: one PUT of all cards onto the collection replaces its content."""
-    conn = DAVConnection(base)
-    body = "".join(vcard(i) for i in range(count)).encode()
-    status, _, _ = conn.request("PUT", path, body, {"Content-Type": "text/vcard"})
-    assert status in (200, 201, 204), status
-    proppatch = (
-        '<?xml version="1.0"?><d:propertyupdate xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:carddav">'
-        "<d:set><d:prop><d:resourcetype><d:collection/><c:addressbook/></d:resourcetype>"
-        "<d:displayname>Contacts</d:displayname></d:prop></d:set></d:propertyupdate>"
-    ).encode()
-    conn.request("PROPPATCH", path, proppatch)
-
-
 def seed_xandikos(count: int):
     """Xandikos's bulk path: each collection is a git work tree; write the files and commit."""
     directory = os.path.join(STATE, "backends", "xandikos", "data", USER, "contacts", "addressbook")
@@ -203,41 +130,16 @@ def gateway_sync(binary: str, base: str, cache: str) -> dict:
     return report
 
 
-class RunningGateway:
+class RunningGateway(Gateway):
     """`jmap-gateway serve` on a free port, syncing before every request (min_sync_age 0), no polls."""
 
-    def __init__(self, binary: str, base: str, cache: str, log_level: str = "error", log=None, backend: str = ""):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        config = os.path.join(cache, "serve.toml")
-        with open(config, "w") as handle:
-            handle.write(
-                f'[server]\nlisten = "127.0.0.1:{self.port}"\n'
-                f'[backend]\nurl = "{base}"\nmin_sync_age = "0s"\npoll_interval = "1h"\n{backend}'
-                f'[cache]\npath = "{cache}"\n[log]\nlevel = "{log_level}"\n')
-        self.database = os.path.join(cache, "gateway.sqlite")
-        self.process = subprocess.Popen(
-            [binary, "serve", "--config", config], stdout=subprocess.DEVNULL, stderr=log or subprocess.DEVNULL)
-        self.conn = DAVConnection(f"http://127.0.0.1:{self.port}/")
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if self.conn.request("GET", "/health")[0] == 200:
-                    break
-            except OSError:
-                self.conn.conn = None
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise RuntimeError("jmap-gateway serve did not start")
-            time.sleep(0.05)
+    def __init__(self, binary: str, base: str, cache: str, log_level: str = "error", log=None):
+        super().__init__(binary, base, cache, backend={"min_sync_age": "0s", "poll_interval": "1h"},
+                         log_level=log_level, log=log)
 
     def request(self) -> float:
         """One JMAP request (Core/echo); the gateway syncs the account first. Milliseconds."""
-        body = json.dumps({"using": ["urn:ietf:params:jmap:core"], "methodCalls": [["Core/echo", {}, "0"]]})
-        started = time.perf_counter()
-        status, _, data = self.conn.request("POST", "/jmap/api", body.encode(), {"Content-Type": "application/json"})
-        elapsed = (time.perf_counter() - started) * 1000
-        assert status == 200, (status, data[:300])
+        elapsed, _ = self.api([["Core/echo", {}, "0"]])
         return elapsed
 
     def cached_etag(self, name: str):
@@ -245,28 +147,11 @@ class RunningGateway:
             row = db.execute("SELECT etag FROM object WHERE href LIKE ? AND NOT destroyed", (f"%/{name}",)).fetchone()
         return row[0] if row else None
 
-    def close(self):
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
 
 # ------------------------------------------------------------------------------------------- main
 
 def backends(command: str, servers):
-    env = dict(os.environ, BACKENDS_STATE=os.path.join(STATE, "backends"), BACKENDS=" ".join(servers), **PORTS)
-    subprocess.run([os.path.join(REPO, "scripts", "backends.sh"), command], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-    values = {}
-    env_file = os.path.join(STATE, "backends", "backends.env")
-    if os.path.exists(env_file):
-        for line in open(env_file):
-            key, _, value = line.strip().partition("=")
-            values[key] = value
-    return values
-
-
-def median(values):
-    return statistics.median(values) if values else float("nan")
+    return benchlib.backends(command, servers, os.path.join(STATE, "backends"), PORTS)
 
 
 def measure(server: str, size: int, env: dict, binary: str, runs: int) -> dict:

@@ -9,7 +9,11 @@
 #   2. starts the test backends with scripts/backends.sh start and stops them again on exit (backends that
 #      were already running before are left running; KEEP_BACKENDS=1 keeps them running in any case),
 #   3. exports JMAP_GATEWAY_BACKENDS_ENV=$BACKENDS_STATE/backends.env for the tests,
-#   4. runs swift build --build-tests, then swift test "$@", and exits with swift test's status.
+#   4. runs swift build --build-tests, then swift test "$@",
+#   5. runs the jmaplib client suite (scripts/jmaplib-tests.sh: Tests/jmaplib with the Python JMAP library
+#      jmaplib against the debug gateway in front of Radicale) when no arguments were given, or always with
+#      JMAPLIB_TESTS=1 (JMAPLIB_TESTS=0 skips it),
+#   6. exits non-zero if either failed (swift test's status, else the jmaplib suite's).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -60,9 +64,24 @@ section "swift test $*"
 status=0
 swift test "$@" || status=$?
 
-if [ "$status" -eq 0 ]; then
+# ---------------------------------------------------------------------------------------------------------
+jmaplib_status=0
+run_jmaplib="${JMAPLIB_TESTS:-}"
+if [ -z "$run_jmaplib" ]; then
+  if [ $# -eq 0 ]; then run_jmaplib=1; else run_jmaplib=0; fi
+fi
+if [ "$run_jmaplib" = 1 ]; then
+  section "jmaplib client tests (scripts/jmaplib-tests.sh)"
+  # the debug build swift build --build-tests just made (or $GATEWAY_BINARY when set)
+  "$REPO/scripts/jmaplib-tests.sh" || jmaplib_status=$?
+else
+  section "jmaplib client tests skipped (swift test arguments given; JMAPLIB_TESTS=1 runs them)"
+fi
+
+if [ "$status" -eq 0 ] && [ "$jmaplib_status" -eq 0 ]; then
   section "TESTS PASSED"
 else
-  section "TESTS FAILED (swift test exit status $status)"
+  section "TESTS FAILED (swift test exit status $status, jmaplib tests exit status $jmaplib_status)"
+  [ "$status" -ne 0 ] || status="$jmaplib_status"
 fi
 exit "$status"
