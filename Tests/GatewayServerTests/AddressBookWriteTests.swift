@@ -8,7 +8,6 @@ import Testing
 /// the real servers: the DAV server is checked directly after every step.
 extension BobBackedTests {
     @Suite struct AddressBookWriteTests {
-        static let using = #"["urn:ietf:params:jmap:core","urn:ietf:params:jmap:contacts"]"#
 
         @Test(arguments: TestBackends.Server.allCases)
         func createRenameMoveDefaultDestroy(server: TestBackends.Server) async throws {
@@ -29,10 +28,7 @@ extension BobBackedTests {
                     .objectValue?["urn:ietf:params:jmap:contacts"]?.objectValue
                 #expect(capability?["mayCreateAddressBook"] == .bool(true), "bob owns his address book home")
                 func call(_ calls: String) async throws -> [(name: String, arguments: JSONObject, id: String)] {
-                    let (status, body) = try await client.jmap(
-                        #"{"using":\#(Self.using),"methodCalls":[\#(calls)]}"#, as: bob)
-                    #expect(status == .ok)
-                    return body.methodResponses
+                    try await client.contactsCalls(calls, as: bob)
                 }
                 let before = try await call(#"["AddressBook/get",{"accountId":"\#(accountId)"},"g"]"#)
                 let defaultId = try #require(

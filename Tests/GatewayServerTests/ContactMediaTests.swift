@@ -11,7 +11,6 @@ import Testing
 /// blob that is not an image is refused as a photo.
 extension BobBackedTests {
     @Suite struct ContactMediaTests {
-        static let using = #"["urn:ietf:params:jmap:core","urn:ietf:params:jmap:contacts"]"#
         /// A 1x1 PNG.
         static let png: [UInt8] = Array(
             Data(
@@ -28,10 +27,7 @@ extension BobBackedTests {
             try await gateway.run { client in
                 let accountId = try await client.accountId(of: bob)
                 func call(_ calls: String) async throws -> [(name: String, arguments: JSONObject, id: String)] {
-                    let (status, body) = try await client.jmap(
-                        #"{"using":\#(Self.using),"methodCalls":[\#(calls)]}"#, as: bob)
-                    #expect(status == .ok)
-                    return body.methodResponses
+                    try await client.contactsCalls(calls, as: bob)
                 }
                 let (_, photo) = try await BlobTests.upload(
                     client, Self.png, type: "image/png", accountId: accountId, as: bob)

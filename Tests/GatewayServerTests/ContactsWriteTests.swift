@@ -20,10 +20,7 @@ extension BobBackedTests {
             try await gateway.run { client in
                 let accountId = try await client.accountId(of: bob)
                 func call(_ calls: String) async throws -> [(name: String, arguments: JSONObject, id: String)] {
-                    let (status, body) = try await client.jmap(
-                        #"{"using":\#(Self.using),"methodCalls":[\#(calls)]}"#, as: bob)
-                    #expect(status == .ok)
-                    return body.methodResponses
+                    try await client.contactsCalls(calls, as: bob)
                 }
 
                 let before = try await call(

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import JMAPCore
 import Logging
 import TestSupport
+import Testing
 
 /// A gateway in front of a real test backend, on a free port, with its own cache directory.
 struct TestGateway {
@@ -60,6 +61,17 @@ extension TestClientProtocol {
             response in
             (response.status, try JSONCoding.decode(JSONObject.self, from: Data(buffer: response.body)))
         }
+    }
+
+    /// Sends `calls` (method calls, comma-separated JSON) with the core and contacts capabilities as
+    /// `user`, expects 200 and returns the method responses.
+    func contactsCalls(
+        _ calls: String, as user: TestBackends.User
+    ) async throws -> [(name: String, arguments: JSONObject, id: String)] {
+        let using = #"["urn:ietf:params:jmap:core","urn:ietf:params:jmap:contacts"]"#
+        let (status, body) = try await jmap(#"{"using":\#(using),"methodCalls":[\#(calls)]}"#, as: user)
+        #expect(status == .ok)
+        return body.methodResponses
     }
 
     func session(as user: TestBackends.User) async throws -> JSONObject {
