@@ -95,6 +95,7 @@ let package = Package(
         ),
         // Finds the real DAV test servers started by scripts/backends.sh. Test-only.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "JMAPCoreTests", dependencies: ["JMAPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ContentLineTests", dependencies: ["ContentLine"], swiftSettings: swiftSettings),
         .testTarget(name: "JSContactTests", dependencies: ["JSContact", "JSON"], swiftSettings: swiftSettings),

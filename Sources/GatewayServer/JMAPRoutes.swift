@@ -111,7 +111,7 @@ struct JMAPRoutes: Sendable {
                 }
                 let sessionState = makeSession(for: user, baseURL: baseURL(for: request)).state
                 let jmapResponse = try await processor.process(jmapRequest, caller: user, sessionState: sessionState)
-                return try JSONResponse.make(jmapResponse)
+                return try JSONResponse.make(jmapResponse.json)
             } catch let error as RequestError {
                 throw ProblemError(error)
             }

@@ -67,6 +67,15 @@ public struct Response: Sendable, Hashable, Codable {
         self.createdIds = createdIds
         self.sessionState = sessionState
     }
+
+    /// The response object (§3.4) as a JSON value, for `JSONCoding`'s fast writer rather than Codable.
+    public var json: JSONValue {
+        var object: JSONObject = [
+            "methodResponses": .array(methodResponses.map(\.json)), "sessionState": .string(sessionState),
+        ]
+        if let createdIds { object["createdIds"] = .object(createdIds.mapValues { .string($0) }) }
+        return .object(object)
+    }
 }
 
 extension [JSONValue] {

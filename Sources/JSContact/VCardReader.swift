@@ -956,7 +956,7 @@ struct VCardReader {
         let property = properties[index]
         guard let pointer = property.firstParameter("JSPTR"), property.parameters.count <= 2,
             let data = property.text.data(using: .utf8),
-            let value = try? JSONDecoder().decode(JSONValue.self, from: data)
+            let value = try? JSONCoding.decode(JSONValue.self, from: data)
         else {
             keep.insert(index)
             return
