@@ -121,7 +121,8 @@ extension BobBackedTests {
                 await #expect(throws: DAVError.self) { try await dav.get(inDefault) }
                 let changes = try await call(
                     #"["AddressBook/changes",{"accountId":"\#(accountId)","sinceState":"\#(bookState)"},"ch"]"#)
-                #expect(changes.first?.arguments["destroyed"] == .array([.string(bookId)]))
+                // Only this book is asserted on: the DAV tests create and delete bob's scratch books meanwhile.
+                #expect(changes.first?.arguments["destroyed"]?.arrayValue?.contains(.string(bookId)) == true)
                 let gone = try await call(
                     #"["ContactCard/get",{"accountId":"\#(accountId)","ids":["\#(cardId)"]},"g"]"#)
                 #expect(gone.first?.arguments["notFound"] == .array([.string(cardId)]))
