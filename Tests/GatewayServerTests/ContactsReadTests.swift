@@ -77,6 +77,16 @@ extension BobBackedTests {
                 #expect(only["list"] == .array([.object(["id": .string(id), "uid": .string(uid)])]))
                 #expect(only["notFound"] == .array(["nope"]))
 
+                // A query the DAV-side edit below will make this card match (RFC 9610 §3.4).
+                let filter = #"{"operator":"AND","conditions":[{"uid":"\#(uid)"},{"email":"lovelace.example"}]}"#
+                let (_, queried) = try await client.jmap(
+                    """
+                    {"using":\(Self.using),"methodCalls":[
+                      ["ContactCard/query",{"accountId":"\(accountId)","filter":\(filter)},"q"]]}
+                    """, as: bob)
+                #expect(queried.methodResponses.first?.arguments["ids"] == .array([]))
+                let queryState = try #require(queried.methodResponses.first?.arguments["queryState"]?.stringValue)
+
                 // Changed on the server: the next request syncs, and /changes names exactly this card.
                 try await dav.put(
                     url, body: vCard("ada@lovelace.example"), contentType: "text/vcard",
@@ -85,9 +95,14 @@ extension BobBackedTests {
                     """
                     {"using":\(Self.using),"methodCalls":[
                       ["ContactCard/changes",{"accountId":"\(accountId)","sinceState":"\(state)"},"x"],
+                      ["ContactCard/queryChanges",{"accountId":"\(accountId)","filter":\(filter),
+                        "sinceQueryState":"\(queryState)"},"qc"],
                       ["ContactCard/get",{"accountId":"\(accountId)","ids":["\(id)"],"properties":["emails"]},"g"]]}
                     """, as: bob)
                 let changes = try #require(after.methodResponses.first?.arguments)
+                let queryChanges = try #require(after.methodResponses.dropFirst().first?.arguments)
+                #expect(queryChanges["added"] == .array([["id": .string(id), "index": 0]]))
+                #expect(queryChanges["removed"]?.arrayValue?.contains(.string(id)) == true)
                 // (DAV tests create and delete scratch books in bob's home meanwhile: look at this card.)
                 #expect(changes["updated"]?.arrayValue?.contains(.string(id)) == true)
                 #expect(changes["created"]?.arrayValue?.contains(.string(id)) == false)
