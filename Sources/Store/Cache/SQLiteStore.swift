@@ -123,13 +123,20 @@ public final class SQLiteStore: Store {
             for start in stride(from: 0, to: unique.count, by: 500) {
                 let chunk = Array(unique[start..<min(start + 500, unique.count)])
                 let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-                let records = try ObjectRecord.fetchAll(
+                // Columns read by position, not through Codable: a 10,000-card /get reads every row.
+                let rows = try Row.fetchCursor(
                     db,
-                    sql: "SELECT * FROM object WHERE account_id = ? AND destroyed = 0 AND id IN (\(placeholders))",
+                    sql: """
+                        SELECT id, collection_id, href, etag, uid, body, json FROM object
+                        WHERE account_id = ? AND destroyed = 0 AND id IN (\(placeholders))
+                        """,
                     arguments: StatementArguments([accountId] + chunk)
                 )
-                for record in records {
-                    found[record.id] = record.stored
+                while let row = try rows.next() {
+                    let object = StoredObject(
+                        id: row[0], collectionId: row[1], href: row[2], etag: row[3], uid: row[4], body: row[5],
+                        json: row[6])
+                    found[object.id] = object
                 }
             }
             return unique.compactMap { found[$0] }
