@@ -94,6 +94,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Finds the real DAV test servers started by scripts/backends.sh. Test-only.
+        // Parse/convert throughput and expansion speed of JSCalendar (swift run -c release JSCalendarBenchmark).
+        .executableTarget(
+            name: "JSCalendarBenchmark", dependencies: ["JSCalendar", "JSON"], path: "Benchmarks/JSCalendarBenchmark",
+            swiftSettings: swiftSettings),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "JMAPCoreTests", dependencies: ["JMAPCore"], swiftSettings: swiftSettings),

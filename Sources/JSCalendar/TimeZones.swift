@@ -137,10 +137,15 @@ public struct CustomTimeZone: Sendable, Hashable {
 public struct TimeZoneResolver: Sendable {
     public private(set) var definitions: [String: ICalComponent] = [:]
 
+    /// The zone of each defined TZID, resolved once: building a zone from its VTIMEZONE on every
+    /// lookup was most of an expansion's time.
+    private var resolved: [String: ICalTimeZone] = [:]
+
     public init(calendar: ICalComponent?) {
         for component in calendar?.components(named: "VTIMEZONE") ?? [] {
             if let tzid = component.property("TZID")?.text { definitions[tzid] = component }
         }
+        for tzid in definitions.keys { resolved[tzid] = resolve(tzid) }
     }
 
     public init(_ calendar: ICalendar) {
@@ -182,17 +187,20 @@ public struct TimeZoneResolver: Sendable {
             return "Etc/UTC"
         }
         guard id.contains("/"), TimeZone(identifier: id) != nil else { return nil }
-        if let canonical = TimeZone.knownTimeZoneIdentifiers.first(where: {
-            $0.caseInsensitiveCompare(id) == .orderedSame
-        }) {
-            return canonical
-        }
-        return id
+        return canonicalByLowercase[id.lowercased()] ?? id
     }
+
+    /// Foundation's zone ids by their lower-case spelling, built once.
+    private static let canonicalByLowercase: [String: String] = Dictionary(
+        TimeZone.knownTimeZoneIdentifiers.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
 
     /// The zone for a TZID; `nil` TZID means floating.
     public func zone(for tzid: String?) -> ICalTimeZone {
         guard let tzid else { return .floating }
+        return resolved[tzid] ?? resolve(tzid)
+    }
+
+    private func resolve(_ tzid: String) -> ICalTimeZone {
         if let iana = Self.ianaIdentifier(for: tzid) {
             if iana == "Etc/UTC" { return .utc }
             if let zone = TimeZone(identifier: iana) { return .iana(zone) }
