@@ -25,6 +25,11 @@ struct ICalToJSCalendar {
         var entries: [JSONValue] = []
         var handled = Set<Int>()
         let children = root.components
+        // Components by kind and UID, so gathering a series does not scan every component again.
+        var byUID: [String: [Int]] = [:]
+        for (index, child) in children.enumerated() {
+            if let uid = child.uid { byUID[child.upperName + "\u{0}" + uid, default: []].append(index) }
+        }
         for (index, child) in children.enumerated() where !handled.contains(index) {
             let upper = child.upperName
             guard upper == "VEVENT" || upper == "VTODO" else {
@@ -36,10 +41,8 @@ struct ICalToJSCalendar {
             var overrides: [ICalComponent] = []
             var main: ICalComponent? = child.property("RECURRENCE-ID") == nil ? child : nil
             if let uid {
-                for (other, candidate) in children.enumerated()
-                where other != index && !handled.contains(other) && candidate.upperName == upper
-                    && candidate.uid == uid
-                {
+                for other in byUID[upper + "\u{0}" + uid] ?? [] where other != index && !handled.contains(other) {
+                    let candidate = children[other]
                     if candidate.property("RECURRENCE-ID") == nil {
                         if main == nil {
                             main = candidate
