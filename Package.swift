@@ -99,11 +99,13 @@ let package = Package(
             name: "JSCalendarBenchmark", dependencies: ["JSCalendar", "JSON"], path: "Benchmarks/JSCalendarBenchmark",
             swiftSettings: swiftSettings),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JMAPCoreTests", dependencies: ["JMAPCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ContentLineTests", dependencies: ["ContentLine"], swiftSettings: swiftSettings),
-        .testTarget(name: "JSContactTests", dependencies: ["JSContact", "JSON"], swiftSettings: swiftSettings),
-        .testTarget(name: "JSCalendarTests", dependencies: ["JSCalendar", "JSON"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "JSContactTests", dependencies: ["JSContact", "JSON", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "JSCalendarTests", dependencies: ["JSCalendar", "JSON", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatewayTests",

@@ -177,13 +177,18 @@ class Gateway:
 
     def close(self):
         self.conn.close()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
+
+
+def stop_process(process):
+    """SIGTERM, then SIGKILL after 30 s: a benchmark never leaves a server behind."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 # ------------------------------------------------------------------------------------------ stats

@@ -198,13 +198,7 @@ class Hello:
         conn.close()
 
     def close(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        benchlib.stop_process(self.process)
 
 
 def measure(args, binary: str, hello_binary: str, wrk: str, base: str, workdir: str) -> dict:

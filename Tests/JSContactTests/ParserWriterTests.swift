@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
 @testable import JSContact
@@ -177,7 +178,7 @@ import Testing
     /// Random bytes, random cuts of real files and mutated lines: never a crash, always output
     /// that parses again.
     @Test func fuzzNeverCrashes() throws {
-        var generator = SplitMix(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         var samples: [String] = []
         if let corpus = corpusDirectory() {
             let directory = corpus.appendingPathComponent("calcard/resources/vcard")
@@ -215,18 +216,5 @@ import Testing
                 _ = VCardWriter.serialize(JSContactConverter.updatedVCard(stored: card, newCard: changed))
             }
         }
-    }
-}
-
-/// A tiny deterministic generator, so fuzz failures reproduce.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
 // MARK: Helpers
@@ -47,21 +48,6 @@ private func integralAsInt(_ value: JSONValue) -> JSONValue {
     case .array(let elements): return .array(elements.map(integralAsInt))
     case .object(let object): return .object(object.mapValues(integralAsInt))
     default: return value
-    }
-}
-
-/// SplitMix64: small, fast and seedable, so failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
