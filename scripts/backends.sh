@@ -337,9 +337,18 @@ xandikos_start() {
       die "port $XANDIKOS_NGINX_PORT is taken by another process (not ours); stop it or set XANDIKOS_NGINX_PORT"
     nginx_configure
     log "starting nginx on $XAN_URL"
-    nohup setsid /usr/sbin/nginx -c "$XAN_ST/nginx.conf" -p "$XAN_ST" >>"$XAN_ST/nginx.log" 2>&1 &
-    echo $! > "$NGX_PIDF"
-    wait_up nginx "$NGX_PIDF" "$XAN_URL" "$XAN_ST/nginx-error.log" 30
+    # nginx reports start-up failures (bind, config) on stderr, kept in nginx.log. One CI run saw it exit
+    # at once without a word in either log; a second attempt is cheap and its failure is reported.
+    local attempt
+    for attempt in 1 2; do
+      nohup setsid /usr/sbin/nginx -c "$XAN_ST/nginx.conf" -p "$XAN_ST" >>"$XAN_ST/nginx.log" 2>&1 &
+      echo $! > "$NGX_PIDF"
+      sleep 0.3
+      if pid_alive "$NGX_PIDF" nginx || [ "$attempt" = 2 ]; then break; fi
+      log "nginx exited at once (attempt $attempt); nginx.log says:"
+      tail -n 10 "$XAN_ST/nginx.log" >&2 || true
+    done
+    wait_up nginx "$NGX_PIDF" "$XAN_URL" "$XAN_ST/nginx.log" 30
   fi
   # With --defaults, a user's first authenticated request creates /USER/ with contacts/addressbook and
   # calendars/calendar.  Touch each user first, then check (and if need be create) the collections.
