@@ -54,3 +54,15 @@ extension Store {
         }
     }
 }
+
+extension SetError {
+    /// A failure that is not the record's fault (the cache, the blob store): `serverFail` for that record.
+    static func serverFail(_ error: any Error) -> SetError {
+        SetError("serverFail", description: "\(error)")
+    }
+
+    /// Runs `body`, reporting any failure as `serverFail` for the record being written.
+    static func failingServer<T>(_ body: () async throws -> T) async throws(SetError) -> T {
+        do { return try await body() } catch { throw .serverFail(error) }
+    }
+}

@@ -22,7 +22,8 @@ public struct LocalDateTime: Sendable, Hashable, Comparable, CustomStringConvert
     /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
     public var dayNumber: Int { Self.dayNumber(year: year, month: month, day: day) }
 
-    static func dayNumber(year: Int, month: Int, day: Int) -> Int {
+    /// Days since 1970-01-01 of a proleptic Gregorian date.
+    public static func dayNumber(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -33,7 +34,7 @@ public struct LocalDateTime: Sendable, Hashable, Comparable, CustomStringConvert
     }
 
     /// The date for a day number (civil_from_days).
-    static func date(fromDayNumber number: Int) -> (year: Int, month: Int, day: Int) {
+    public static func date(fromDayNumber number: Int) -> (year: Int, month: Int, day: Int) {
         let z = number + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let doe = z - era * 146097

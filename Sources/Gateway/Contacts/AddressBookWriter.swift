@@ -34,7 +34,7 @@ struct AddressBookWriter: Sendable {
         } catch let error as DAVError {
             throw ContactCardWriter.setError(error)
         } catch {
-            throw SetError("serverFail", description: "\(error)")
+            throw .serverFail(error)
         }
         let name = UUID().uuidString.lowercased()
         guard let url = URL(string: name + "/", relativeTo: home)?.absoluteURL else {
@@ -49,7 +49,9 @@ struct AddressBookWriter: Sendable {
         let href = DAVHref.normalize(url.absoluteString, relativeTo: url)
         var collection = StoredCollection(
             id: "", href: href, kind: .addressBook, displayName: properties.name, description: properties.description)
-        try await storeWrite { try await store.apply(CollectionUpdate(collection: collection), accountId: accountId) }
+        try await SetError.failingServer {
+            try await store.apply(CollectionUpdate(collection: collection), accountId: accountId)
+        }
         guard let created = try await cached(href: href) else {
             throw SetError("serverFail", description: "The new address book is not in the cache.")
         }
@@ -57,7 +59,7 @@ struct AddressBookWriter: Sendable {
         let settings = CollectionSettings(
             sortOrder: properties.sortOrder ?? 0, isSubscribed: properties.isSubscribed ?? true, isDefault: false)
         if settings != collection.settings {
-            try await storeWrite {
+            try await SetError.failingServer {
                 try await store.updateSettings(settings, collectionId: collection.id, accountId: accountId)
             }
         }
@@ -96,13 +98,17 @@ struct AddressBookWriter: Sendable {
             book.displayName = properties.name ?? book.displayName
             book.description = properties.description
             let written = book
-            try await storeWrite { try await store.apply(CollectionUpdate(collection: written), accountId: accountId) }
+            try await SetError.failingServer {
+                try await store.apply(CollectionUpdate(collection: written), accountId: accountId)
+            }
         }
         var settings = book.settings
         settings.sortOrder = properties.sortOrder ?? settings.sortOrder
         settings.isSubscribed = properties.isSubscribed ?? settings.isSubscribed
         if settings != book.settings {
-            try await storeWrite { try await store.updateSettings(settings, collectionId: id, accountId: accountId) }
+            try await SetError.failingServer {
+                try await store.updateSettings(settings, collectionId: id, accountId: accountId)
+            }
         }
         return [:]
     }
@@ -112,11 +118,8 @@ struct AddressBookWriter: Sendable {
     /// Deleting the collection deletes its cards on the server too, hence `onDestroyRemoveContents`.
     func destroy(_ id: String, removeContents: Bool) async throws(SetError) {
         guard let book = try await cached(id: id) else { throw .notFound() }
-        let hasContents: Bool
-        do {
-            hasContents = try await !store.objectVersions(accountId: accountId, collectionId: id).isEmpty
-        } catch {
-            throw SetError("serverFail", description: "\(error)")
+        let hasContents = try await SetError.failingServer {
+            try await !store.objectVersions(accountId: accountId, collectionId: id).isEmpty
         }
         if hasContents && !removeContents {
             throw SetError(
@@ -131,7 +134,7 @@ struct AddressBookWriter: Sendable {
             throw ContactCardWriter.setError(error)
         }
         await synchronizer.collectionsChanged()
-        try await storeWrite { try await store.removeCollection(id: id, accountId: accountId) }
+        try await SetError.failingServer { try await store.removeCollection(id: id, accountId: accountId) }
     }
 
     /// Makes `id` the default (`onSuccessSetIsDefault`). Returns the changed books' `isDefault`, for
@@ -139,7 +142,9 @@ struct AddressBookWriter: Sendable {
     func makeDefault(_ id: String, previous: String?) async throws(SetError) -> [String: JSONObject] {
         guard id != previous, var settings = try await cached(id: id)?.settings else { return [:] }
         settings.isDefault = true
-        try await storeWrite { try await store.updateSettings(settings, collectionId: id, accountId: accountId) }
+        try await SetError.failingServer {
+            try await store.updateSettings(settings, collectionId: id, accountId: accountId)
+        }
         var changed: [String: JSONObject] = [id: ["isDefault": true]]
         if let previous { changed[previous] = ["isDefault": false] }
         return changed
@@ -188,14 +193,9 @@ struct AddressBookWriter: Sendable {
     }
 
     private func cached(where predicate: (StoredCollection) -> Bool) async throws(SetError) -> StoredCollection? {
-        do {
-            return try await store.collections(accountId: accountId).first { $0.kind == .addressBook && predicate($0) }
-        } catch {
-            throw SetError("serverFail", description: "\(error)")
+        try await SetError.failingServer {
+            try await store.collections(accountId: accountId).first { $0.kind == .addressBook && predicate($0) }
         }
     }
 
-    private func storeWrite(_ write: () async throws -> Void) async throws(SetError) {
-        do { try await write() } catch { throw SetError("serverFail", description: "\(error)") }
-    }
 }

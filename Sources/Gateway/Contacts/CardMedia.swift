@@ -56,7 +56,7 @@ struct CardMedia: Sendable {
             }
             let loaded: (Data, BlobInfo)?
             do { loaded = try blobs.load(blobId: blobId, accountId: accountId) } catch {
-                throw SetError("serverFail", description: "\(error)")
+                throw .serverFail(error)
             }
             guard let (data, info) = loaded else { throw .invalidProperties([path], "No blob \(blobId).") }
             let kind = medium["kind"]?.stringValue ?? ""

@@ -156,7 +156,7 @@ struct ContactCardMethods: Sendable {
             copy: { fromId, overrides, _ async throws(SetError) -> CreatedRecord in
                 let found: JSONObject?
                 do { found = try await originals.cards(ids: [fromId]).first } catch {
-                    throw SetError("serverFail", description: "\(error)")
+                    throw .serverFail(error)
                 }
                 // The original's pictures are blobs of its own account: inline them again.
                 guard let original = found else { throw .notFound() }

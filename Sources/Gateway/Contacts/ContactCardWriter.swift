@@ -155,16 +155,10 @@ struct ContactCardWriter: Sendable {
             try await refresh(object, in: book)
             return false
         }
-        var resource = DAVResource(
-            href: DAVHref.normalize(newURL.absoluteString, relativeTo: newURL), etag: newETag, body: body)
-        if newETag == nil {
-            do { resource = try await client.get(newURL) } catch { throw Self.setError(error) }
-        }
+        let resource = try await serverCopy(at: newURL, sent: body, etag: newETag)
         let moved = FetchedObject(href: resource.href, etag: resource.etag, uid: uid, body: resource.body)
-        do {
+        try await SetError.failingServer {
             try await store.moveObject(id: object.id, to: target, as: moved, accountId: accountId)
-        } catch {
-            throw SetError("serverFail", description: "\(error)")
         }
         return true
     }
@@ -207,21 +201,26 @@ struct ContactCardWriter: Sendable {
         } catch let error as SetError {
             throw error
         } catch {
-            throw SetError("serverFail", description: "\(error)")
+            throw .serverFail(error)
         }
     }
 
-    /// Puts what the server now holds at `url` into the cache and returns the card's id. A server that
-    /// sent no ETag is asked for both; so is one sent a picture inline, which servers have been seen to
-    /// rewrite while still answering with an ETag, so the cache never shows what the server lacks.
+    /// What the server holds at `url` after a PUT of `body` that answered `etag`. A server that sent no
+    /// ETag is asked for both; so is one sent a picture inline, which servers have been seen to rewrite
+    /// while still answering with an ETag, so the cache never shows what the server lacks.
+    private func serverCopy(at url: URL, sent body: Data, etag: String?) async throws(SetError) -> DAVResource {
+        let inline = body.range(of: Data("data:".utf8)) != nil || body.range(of: Data("ENCODING=".utf8)) != nil
+        guard etag == nil || inline else {
+            return DAVResource(href: DAVHref.normalize(url.absoluteString, relativeTo: url), etag: etag, body: body)
+        }
+        do { return try await client.get(url) } catch { throw Self.setError(error) }
+    }
+
+    /// Puts what the server now holds at `url` into the cache and returns the card's id.
     private func record(_ url: URL, in book: StoredCollection, body: Data, etag: String?, uid: String?)
         async throws(SetError) -> String
     {
-        var resource = DAVResource(href: DAVHref.normalize(url.absoluteString, relativeTo: url), etag: etag, body: body)
-        let inline = body.range(of: Data("data:".utf8)) != nil || body.range(of: Data("ENCODING=".utf8)) != nil
-        if etag == nil || inline {
-            do { resource = try await client.get(url) } catch { throw Self.setError(error) }
-        }
+        let resource = try await serverCopy(at: url, sent: body, etag: etag)
         try await storeApply(
             CollectionUpdate(
                 collection: book,
@@ -238,7 +237,7 @@ struct ContactCardWriter: Sendable {
         } catch let error as SetError {
             throw error
         } catch {
-            throw SetError("serverFail", description: "\(error)")
+            throw .serverFail(error)
         }
     }
 
@@ -265,11 +264,7 @@ struct ContactCardWriter: Sendable {
     }
 
     private func storeApply(_ update: CollectionUpdate) async throws(SetError) {
-        do {
-            try await store.apply(update, accountId: accountId)
-        } catch {
-            throw SetError("serverFail", description: "\(error)")
-        }
+        try await SetError.failingServer { try await store.apply(update, accountId: accountId) }
     }
 
     /// `addressBookIds` must name exactly one book (`maxAddressBooksPerCard` is 1).
@@ -294,7 +289,7 @@ struct ContactCardWriter: Sendable {
         case .forbidden, .unauthorized: .forbidden("The DAV server refused the write: \(error)")
         case .insufficientStorage: .overQuota("\(error)")
         case .notFound: .notFound()
-        default: SetError("serverFail", description: "\(error)")
+        default: .serverFail(error)
         }
     }
 }
