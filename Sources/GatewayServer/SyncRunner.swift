@@ -34,6 +34,7 @@ public enum SyncRunner {
                 [
                     "href": .string(collection.href), "method": .string(collection.method.rawValue),
                     "listed": .int(collection.listed), "fetched": .int(collection.fetched),
+                    "fetchedByQuery": .int(collection.fetchedByQuery),
                     "removed": .int(collection.removed), "tokenRefused": .bool(collection.tokenRefused),
                 ]
             }

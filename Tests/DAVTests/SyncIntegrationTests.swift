@@ -125,4 +125,41 @@ import Testing
             }
         }
     }
+
+    /// addressbook-query and calendar-query for every member (RFC 6352 §8.6, RFC 4791 §7.8) return
+    /// each card and event with the same bytes and ETag as a multiget.
+    @Test(arguments: TestBackends.Server.allCases)
+    func queryForEveryMemberMatchesTheMultiget(server: TestBackends.Server) async throws {
+        let scratch = try ScratchServer(server)
+        let client = scratch.client
+        try await scratch.withAddressBook { book in
+            var hrefs: [String] = []
+            for index in 0..<3 {
+                let url = try scratch.newResource(in: book, "vcf")
+                try await client.put(
+                    url, body: TestDAV.vCard(uid: "all-\(index)", name: "A\(index)"), contentType: "text/vcard")
+                hrefs.append(DAVHref.normalize(url.absoluteString, relativeTo: book))
+            }
+            let all = try await client.allResources(book, kind: .addressBook)
+            #expect(Set(all.map(\.href)) == Set(hrefs))
+            let multigot = try await client.multiget(book, kind: .addressBook, hrefs: hrefs)
+            #expect(Set(all) == Set(multigot.resources))
+        }
+        try await scratch.withCalendar { calendar in
+            var hrefs: [String] = []
+            for index in 0..<2 {
+                let url = try scratch.newResource(in: calendar, "ics")
+                try await client.put(
+                    url,
+                    body: TestDAV.event(
+                        uid: "all-\(index)", start: "2026030\(index + 1)T100000", end: "2026030\(index + 1)T110000"),
+                    contentType: "text/calendar")
+                hrefs.append(DAVHref.normalize(url.absoluteString, relativeTo: calendar))
+            }
+            let all = try await client.allResources(calendar, kind: .calendar)
+            #expect(Set(all.map(\.href)) == Set(hrefs))
+            let multigot = try await client.multiget(calendar, kind: .calendar, hrefs: hrefs)
+            #expect(Set(all) == Set(multigot.resources))
+        }
+    }
 }

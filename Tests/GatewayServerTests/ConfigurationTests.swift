@@ -14,6 +14,7 @@ import Testing
         #expect(configuration.server.port == 8080)
         #expect(configuration.backend.timeout == .seconds(30))
         #expect(configuration.backend.authCacheTTL == .seconds(300))
+        #expect(configuration.backend.syncOptions.bulkFetchThreshold == 200)
         #expect(configuration.limits.maxSizeUpload == 50_000_000)
         #expect(configuration.cache.driver == .sqlite)
     }
@@ -30,6 +31,7 @@ import Testing
                 timeout = "1500ms"
                 poll_interval = "5m"
                 tls_verify = false
+                bulk_fetch_threshold = 0
                 [limits]
                 max_calls_in_request = 3
                 [log]
@@ -41,6 +43,7 @@ import Testing
         #expect(configuration.backend.timeout == .milliseconds(1500))
         #expect(configuration.backend.pollInterval == .seconds(300))
         #expect(configuration.backend.tlsVerify == false)
+        #expect(configuration.backend.syncOptions.bulkFetchThreshold == 0)
         #expect(configuration.backend.endpoint.contextURLs[.caldav]?.path() == "/cal/")
         #expect(configuration.limits.maxCallsInRequest == 3)
         #expect(configuration.log.level == .debug)
@@ -55,6 +58,7 @@ import Testing
         ("[backend]\nurl = \"ftp://x/\"", "backend.url"),
         ("[server]\nlisten = \"localhost\"\n[backend]\nurl = \"http://x/\"", "server.listen"),
         ("[backend]\nurl = \"http://x/\"\n[limits]\nmax_size_upload = -1", "limits.max_size_upload"),
+        ("[backend]\nurl = \"http://x/\"\nbulk_fetch_threshold = -1", "backend.bulk_fetch_threshold"),
         ("[backend]\nurl = \"http://x/\"\n[cache]\ndriver = \"mysql\"", "cache.driver"),
         ("[backend]\nurl = \"http://x/\"\n[log]\nlevel = \"loud\"", "log.level"),
         ("[server]\nlisten = \"127.0.0.1:1\"", "backend.url"),

@@ -18,16 +18,18 @@ extension DAVBackedTests {
         struct Scenario: Sendable, CustomTestStringConvertible {
             var server: TestBackends.Server
             var useSyncCollection: Bool
+            /// Fetch a (nearly) whole collection with one query REPORT instead of multigets.
+            var bulkFetch: Bool
             var testDescription: String {
-                "\(server.rawValue.lowercased()), sync-collection \(useSyncCollection ? "on" : "off")"
+                "\(server.rawValue.lowercased()), sync-collection \(useSyncCollection ? "on" : "off"), "
+                    + (bulkFetch ? "bulk query" : "multiget only")
             }
         }
 
         static let scenarios = TestBackends.Server.allCases.flatMap { server in
-            [
-                Scenario(server: server, useSyncCollection: true),
-                Scenario(server: server, useSyncCollection: false),
-            ]
+            [true, false].flatMap { useSyncCollection in
+                [true, false].map { Scenario(server: server, useSyncCollection: useSyncCollection, bulkFetch: $0) }
+            }
         }
 
         /// A fresh cache, alice's synchronizer on `server`, and her address book URL.
@@ -102,7 +104,8 @@ extension DAVBackedTests {
         func directChangesShowUpAsExactlyThoseChanges(_ scenario: Scenario) async throws {
             // Small batches, so fetches span several multigets and several store writes.
             let options = SyncOptions(
-                useSyncCollection: scenario.useSyncCollection, multigetBatchSize: 7, applyBatchSize: 3)
+                useSyncCollection: scenario.useSyncCollection, multigetBatchSize: 7,
+                bulkFetchThreshold: scenario.bulkFetch ? 1 : 0, applyBatchSize: 3)
             let fixture = try await Fixture(server: scenario.server, options: options)
             defer { try? FileManager.default.removeItem(at: fixture.directory) }
             let run = UUID().uuidString.prefix(8).lowercased()
@@ -123,6 +126,12 @@ extension DAVBackedTests {
                 accountId: fixture.accountId, dataType: .contactCard, sinceState: emptyState,
                 maxChanges: nil)
             #expect(Set(firstChanges.created) == Set(ids.values))
+            // The initial fetch came from the query for every member, unless the server sent the bodies
+            // inside sync-collection (Radicale does) or bulk fetching is off.
+            let bookHref = DAVHref.normalize(fixture.addressBook.absoluteString, relativeTo: fixture.addressBook)
+            let initialBook = try #require(initial.collections.first { $0.href == bookHref })
+            let inline = scenario.server == .radicale && scenario.useSyncCollection
+            #expect(initialBook.fetchedByQuery == (scenario.bulkFetch && !inline ? initialBook.fetched : 0))
 
             // A sync with nothing changed changes nothing.
             let state0 = try await fixture.store.state(
@@ -144,6 +153,8 @@ extension DAVBackedTests {
 
             let report = try await fixture.synchronizer.sync()
             #expect(report.fetched == 3)
+            // Three of a dozen or more: multiget, not a query for everything.
+            #expect(report.collections.first { $0.href == bookHref }?.fetchedByQuery == 0)
             ids = try await fixture.ids()
             let changes = try await fixture.store.changes(
                 accountId: fixture.accountId, dataType: .contactCard, sinceState: state0, maxChanges: nil)

@@ -88,11 +88,15 @@ struct CollectionSynchronizer: Sendable {
             // The server does not send bodies in sync-collection (Xandikos answers 404): stop asking.
             inlineData.disable(for: collection.href)
         }
-        let multigot = try await fetch(url, collection: collection, hrefs: withoutData, progress: progress)
+        let multigot = try await fetch(
+            url, collection: collection, hrefs: withoutData,
+            // An incremental report lists only what changed, not the collection's size: never a bulk query.
+            listedCount: initial ? result.members.count : .max, progress: progress)
         fetched.objects += multigot.objects
         fetched.missing += multigot.missing
         fetched.applied += multigot.applied
-        clock.lap("multiget")
+        fetched.queried = multigot.queried
+        clock.lap("fetch")
         defer {
             clock.lap("apply")
             logger.debug("collection synced", metadata: clock.metadata(url: url))
@@ -112,7 +116,7 @@ struct CollectionSynchronizer: Sendable {
             listed: result.members.count, fetched: fetched.count,
             removed: initial
                 ? max(0, versions.count - result.members.count) : result.removed.count + fetched.missing.count,
-            tokenRefused: false)
+            tokenRefused: false, fetchedByQuery: fetched.queried)
     }
 
     // MARK: ctag probe and ETag diff
@@ -133,7 +137,8 @@ struct CollectionSynchronizer: Sendable {
         }
         let listing = try await listing(url)
         let (changed, unchanged) = Self.partition(listing.members, versions: versions)
-        let fetched = try await fetch(url, collection: collection, hrefs: changed, progress: progress)
+        let fetched = try await fetch(
+            url, collection: collection, hrefs: changed, listedCount: listing.members.count, progress: progress)
 
         var updated = collection
         updated.ctag = listing.ctag ?? collection.ctag
@@ -150,7 +155,7 @@ struct CollectionSynchronizer: Sendable {
             href: collection.href, displayName: collection.displayName, method: .etagDiff,
             listed: listing.members.count, fetched: fetched.count,
             removed: versions.keys.filter { !listedHrefs.contains($0) }.count + fetched.missing.count,
-            tokenRefused: tokenRefused)
+            tokenRefused: tokenRefused, fetchedByQuery: fetched.queried)
     }
 
     /// Splits listed members into hrefs to fetch (new, or ETag changed or unknown) and hrefs the cache
@@ -203,20 +208,67 @@ struct CollectionSynchronizer: Sendable {
         var missing: [String] = []
         /// Fetched and already written to the store (without the new sync token).
         var applied: [String] = []
+        /// How many came in the query for every member.
+        var queried = 0
 
         var count: Int { objects.count + applied.count }
+    }
+
+    /// Fetches the bodies of `hrefs` (of the `listedCount` members listed). When most of a large
+    /// collection is wanted (an initial sync, a refused token), one query REPORT for every member is
+    /// far cheaper on some servers than the multigets; whatever it leaves out is multigot.
+    private func fetch(
+        _ url: URL, collection: StoredCollection, hrefs: [String], listedCount: Int,
+        progress: @Sendable (Int, Int) -> Void
+    ) async throws -> Fetched {
+        guard !hrefs.isEmpty else { return Fetched() }
+        progress(0, hrefs.count)
+        let kind: DAVCollection.Kind = collection.kind == .addressBook ? .addressBook : .calendar
+        let threshold = options.bulkFetchThreshold
+        guard threshold > 0, hrefs.count >= threshold, hrefs.count * 2 >= listedCount else {
+            return try await multiget(url, collection: collection, kind: kind, hrefs: hrefs, progress: progress)
+        }
+        let all: [DAVResource]
+        do {
+            all = try await client.allResources(url, kind: kind)
+        } catch {
+            switch error {
+            case .unauthorized, .notFound, .timeout, .connectionFailed: throw error
+            default:
+                logger.notice(
+                    "query for every member failed, fetching by multiget",
+                    metadata: ["collection": "\(url)", "error": "\(error)"])
+                return try await multiget(url, collection: collection, kind: kind, hrefs: hrefs, progress: progress)
+            }
+        }
+        var wanted = Set(hrefs)
+        var fetched = Fetched()
+        for resource in all where wanted.remove(resource.href) != nil {
+            fetched.objects.append(
+                FetchedObject(
+                    href: resource.href, etag: resource.etag, uid: ResourceUID.extract(from: resource.body),
+                    body: resource.body))
+        }
+        fetched.queried = fetched.objects.count
+        progress(fetched.count, hrefs.count)
+        guard !wanted.isEmpty else { return fetched }
+        let rest = try await multiget(
+            url, collection: collection, kind: kind, hrefs: hrefs.filter(wanted.contains), progress: progress)
+        fetched.objects += rest.objects
+        fetched.missing += rest.missing
+        fetched.applied += rest.applied
+        return fetched
     }
 
     /// Fetches in batches with up to `multigetConcurrency` REPORTs in flight, so parsing one answer
     /// overlaps the server's work on the next. Every `applyBatchSize` resources go to the store while
     /// the next REPORTs are in flight, under the collection's old token: the store's work overlaps the
     /// server's, and a sync interrupted half way resumes from what it already has.
-    private func fetch(
-        _ url: URL, collection: StoredCollection, hrefs: [String], progress: @Sendable (Int, Int) -> Void
+    private func multiget(
+        _ url: URL, collection: StoredCollection, kind: DAVCollection.Kind, hrefs: [String],
+        progress: @Sendable (Int, Int) -> Void
     ) async throws -> Fetched {
         guard !hrefs.isEmpty else { return Fetched() }
-        progress(0, hrefs.count)
-        let kind: DAVCollection.Kind = collection.kind == .addressBook ? .addressBook : .calendar
         let batchSize = options.multigetBatchSize
         var batches = stride(from: 0, to: hrefs.count, by: batchSize).map {
             Array(hrefs[$0..<min(hrefs.count, $0 + batchSize)])

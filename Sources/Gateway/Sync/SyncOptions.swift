@@ -6,6 +6,9 @@ public struct SyncOptions: Sendable, Hashable {
     public var multigetBatchSize: Int
     /// Multiget REPORTs in flight at once for one collection.
     public var multigetConcurrency: Int
+    /// At least this many resources to fetch, and at least half the collection: one query REPORT
+    /// for every member instead of multigets. 0 turns it off.
+    public var bulkFetchThreshold: Int
     /// Fetched resources written to the store at a time while a collection's fetch goes on.
     public var applyBatchSize: Int
     /// Collections of one account synced at once.
@@ -17,6 +20,7 @@ public struct SyncOptions: Sendable, Hashable {
 
     public init(
         useSyncCollection: Bool = true, multigetBatchSize: Int = 250, multigetConcurrency: Int = 2,
+        bulkFetchThreshold: Int = 200,
         collectionConcurrency: Int = 4, applyBatchSize: Int = 1000, minSyncAge: Duration = .seconds(2),
         collectionListingInterval: Duration = .seconds(30)
     ) {
@@ -24,6 +28,7 @@ public struct SyncOptions: Sendable, Hashable {
         self.multigetBatchSize = multigetBatchSize
         self.multigetConcurrency = multigetConcurrency
         self.collectionConcurrency = collectionConcurrency
+        self.bulkFetchThreshold = bulkFetchThreshold
         self.applyBatchSize = applyBatchSize
         self.minSyncAge = minSyncAge
         self.collectionListingInterval = collectionListingInterval

@@ -16,11 +16,13 @@ public struct SyncReport: Sendable, Hashable {
         public var method: Method
         /// Members listed by the server in this sync (the full count for an ETag diff or initial sync).
         public var listed: Int
-        /// Resources fetched with multiget.
+        /// Resources fetched (bodies read), whether inline, by query or by multiget.
         public var fetched: Int
         public var removed: Int
         /// True when a stored sync token was refused and the ETag diff stood in.
         public var tokenRefused: Bool
+        /// Of `fetched`, those that came in one query REPORT for every member.
+        public var fetchedByQuery: Int = 0
     }
 
     public var collections: [CollectionResult] = []

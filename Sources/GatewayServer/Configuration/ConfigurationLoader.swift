@@ -65,6 +65,8 @@ extension GatewayConfiguration {
         configuration.backend.multigetBatchSize = try backendSection.positiveInt("multiget_batch_size") ?? 250
         configuration.backend.multigetConcurrency = try backendSection.positiveInt("multiget_concurrency") ?? 2
         configuration.backend.collectionConcurrency = try backendSection.positiveInt("collection_concurrency") ?? 4
+        configuration.backend.bulkFetchThreshold =
+            try backendSection.nonNegativeInt("bulk_fetch_threshold") ?? configuration.backend.bulkFetchThreshold
         try backendSection.finish()
 
         var cache = try top.section("cache")
@@ -157,6 +159,15 @@ private struct Section {
     mutating func positiveInt(_ name: String) throws(ConfigurationError) -> Int? {
         guard let value = value(name) else { return nil }
         guard let int = value.int, int > 0 else { throw ConfigurationError("\(key(name)) must be a positive integer") }
+        return int
+    }
+
+    /// A count where 0 means "off".
+    mutating func nonNegativeInt(_ name: String) throws(ConfigurationError) -> Int? {
+        guard let value = value(name) else { return nil }
+        guard let int = value.int, int >= 0 else {
+            throw ConfigurationError("\(key(name)) must be an integer, 0 or more")
+        }
         return int
     }
 

@@ -33,6 +33,8 @@ public struct GatewayConfiguration: Sendable {
         public var multigetConcurrency = 2
         /// Collections of one account synced at once.
         public var collectionConcurrency = 4
+        /// Fetch with one query REPORT instead of multigets from this many resources (0: never).
+        public var bulkFetchThreshold = 200
         public var maxConnections = 8
         /// How long a successful login is remembered before the DAV server is asked again.
         public var authCacheTTL: Duration = .seconds(300)
@@ -47,8 +49,8 @@ public struct GatewayConfiguration: Sendable {
         public var syncOptions: SyncOptions {
             SyncOptions(
                 useSyncCollection: syncCollection, multigetBatchSize: multigetBatchSize,
-                multigetConcurrency: multigetConcurrency, collectionConcurrency: collectionConcurrency,
-                minSyncAge: minSyncAge,
+                multigetConcurrency: multigetConcurrency, bulkFetchThreshold: bulkFetchThreshold,
+                collectionConcurrency: collectionConcurrency, minSyncAge: minSyncAge,
                 collectionListingInterval: pollInterval)
         }
 
