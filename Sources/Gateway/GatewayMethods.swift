@@ -24,4 +24,21 @@ public struct GatewayMethods: Sendable {
             ContactsCapability.uri: ContactsCapability.accountCapability(privileges),
         ]
     }
+
+    /// The kinds of collection whose cache these methods read or write, so that a request syncs only
+    /// those first: a contacts client does not wait for the calendars, and Core/echo for nothing.
+    /// Methods of unknown data types (and Blob methods, whose blobs may belong to either) sync all.
+    public static func collectionKinds(forMethods names: some Sequence<String>) -> Set<StoredCollection.Kind> {
+        var kinds = Set<StoredCollection.Kind>()
+        for name in names {
+            switch name.prefix { $0 != "/" } {
+            case "Core": continue
+            case "AddressBook", "ContactCard": kinds.insert(.addressBook)
+            case "Calendar", "CalendarEvent", "CalendarEventNotification", "ParticipantIdentity", "Principal":
+                kinds.insert(.calendar)
+            default: return Set(StoredCollection.Kind.allCases)
+            }
+        }
+        return kinds
+    }
 }

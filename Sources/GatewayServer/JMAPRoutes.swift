@@ -100,10 +100,12 @@ struct JMAPRoutes: Sendable {
             }
             do {
                 let jmapRequest = try JMAPCore.Request(body: Data(buffer: body))
-                // Reads answer from the cache, so bring it up to date first (once per min_sync_age,
-                // shared by concurrent requests). A failing sync must not fail reads: log and go on.
+                // Reads answer from the cache, so bring the collections the calls use up to date first
+                // (once per min_sync_age, shared by concurrent requests). A failing sync must not fail
+                // reads: log and go on.
                 do {
-                    try await synchronizer.syncIfStale()
+                    try await synchronizer.syncIfStale(
+                        kinds: GatewayMethods.collectionKinds(forMethods: jmapRequest.methodCalls.map(\.name)))
                 } catch {
                     context.logger.warning(
                         "sync before the request failed, answering from the cache",

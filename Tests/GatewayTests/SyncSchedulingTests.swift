@@ -45,6 +45,27 @@ extension DAVBackedTests {
             try await fresh.delete(uid)
         }
 
+        /// Each kind of collection has its own sync age: syncing calendars leaves the address books as
+        /// they were, and a fresh address book cache is not synced again for a calendar request.
+        @Test func syncIfStaleSyncsOnlyTheKindsAsked() async throws {
+            let uid = "sched-\(UUID().uuidString.prefix(8).lowercased())"
+            let fixture = try await Fixture(server: .radicale, options: SyncOptions(minSyncAge: .seconds(3600)))
+            defer { try? FileManager.default.removeItem(at: fixture.directory) }
+            try await fixture.synchronizer.syncIfStale(kinds: [.addressBook])
+            let cached = try await fixture.store.collections(accountId: fixture.accountId)
+            #expect(cached.contains { $0.kind == .addressBook })
+            #expect(!cached.contains { $0.kind == .calendar })
+
+            try await fixture.put(uid, uid: uid, note: "x", precondition: .create)
+            try await fixture.synchronizer.syncIfStale(kinds: [.calendar])
+            #expect(try await fixture.store.collections(accountId: fixture.accountId).contains { $0.kind == .calendar })
+            try await fixture.synchronizer.syncIfStale(kinds: [.addressBook, .calendar])
+            #expect(try await !cardIsCached(fixture, uid: uid), "synced although both kinds were fresh")
+            _ = try await fixture.synchronizer.sync(kinds: [.addressBook])
+            #expect(try await cardIsCached(fixture, uid: uid))
+            try await fixture.delete(uid)
+        }
+
         /// SIGTERM must not wait out the poll interval (an hour here): the poller's sleep ends on graceful
         /// shutdown. Fails by hanging until the test's time limit if it does not.
         @Test(.timeLimit(.minutes(1))) func pollerStopsOnGracefulShutdown() async throws {

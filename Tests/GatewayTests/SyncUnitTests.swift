@@ -5,6 +5,20 @@ import Testing
 @testable import Gateway
 
 @Suite struct SyncUnitTests {
+    /// A request syncs only the collections its methods use.
+    @Test func methodsNameTheCollectionsToSync() {
+        #expect(GatewayMethods.collectionKinds(forMethods: ["Core/echo"]).isEmpty)
+        #expect(
+            GatewayMethods.collectionKinds(forMethods: ["ContactCard/get", "AddressBook/changes"]) == [.addressBook])
+        #expect(GatewayMethods.collectionKinds(forMethods: ["CalendarEvent/query", "Core/echo"]) == [.calendar])
+        #expect(
+            GatewayMethods.collectionKinds(forMethods: ["ContactCard/get", "Principal/get"]) == [
+                .addressBook, .calendar,
+            ])
+        #expect(GatewayMethods.collectionKinds(forMethods: ["Blob/get"]) == [.addressBook, .calendar])
+        #expect(GatewayMethods.collectionKinds(forMethods: ["Mailbox/get"]) == [.addressBook, .calendar])
+    }
+
     @Test func uidIsReadFromFoldedAndGroupedLines() {
         #expect(
             ResourceUID.extract(

@@ -15,8 +15,9 @@ public actor AccountSynchronizer {
     private var client: DAVClient
     /// The principal and its homes, discovered on the first sync.
     private var principal: DAVPrincipal?
-    private var lastSync: ContinuousClock.Instant?
-    private var running: Task<SyncReport, any Error>?
+    /// When each kind of collection was last synced: a contacts request need not wait for calendars.
+    private var lastSync: [StoredCollection.Kind: ContinuousClock.Instant] = [:]
+    private var running: (kinds: Set<StoredCollection.Kind>, task: Task<SyncReport, any Error>)?
     /// Last time a client used the account; the poller only polls recently active accounts.
     public private(set) var lastActivity = ContinuousClock.now
     /// Background polls are skipped until then after failures (exponential backoff).
@@ -42,15 +43,23 @@ public actor AccountSynchronizer {
         lastActivity = .now
     }
 
-    /// Syncs now, or joins the sync already running.
-    public func sync(progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }) async throws -> SyncReport {
-        if let running { return try await running.value }
-        let task = Task { try await self.runSync(progress: progress) }
-        running = task
+    /// Syncs the collections of `kinds` now, or joins the sync already running when it covers them.
+    public func sync(
+        kinds: Set<StoredCollection.Kind> = Set(StoredCollection.Kind.allCases),
+        progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
+    ) async throws -> SyncReport {
+        while let running {
+            if running.kinds.isSuperset(of: kinds) { return try await running.task.value }
+            // A sync of other kinds is under way: let it finish rather than sync the same server twice
+            // at once.
+            _ = try? await running.task.value
+        }
+        let task = Task { try await self.runSync(kinds: kinds, progress: progress) }
+        running = (kinds, task)
         defer { running = nil }
         do {
             let report = try await task.value
-            lastSync = .now
+            for kind in kinds { lastSync[kind] = .now }
             consecutiveFailures = 0
             pollBackoffUntil = nil
             return report
@@ -62,13 +71,20 @@ public actor AccountSynchronizer {
         }
     }
 
-    /// Syncs first when the cache is older than `minSyncAge`. A DAV server that cannot be reached
-    /// does not fail the read: the cache answers, and the problem is logged.
-    public func syncIfStale() async throws {
+    /// Syncs the collections of `kinds` first when they were synced longer than `minSyncAge` ago. A
+    /// DAV server that cannot be reached does not fail the read: the cache answers, and the problem is
+    /// logged.
+    public func syncIfStale(kinds: Set<StoredCollection.Kind> = Set(StoredCollection.Kind.allCases)) async throws {
         lastActivity = .now
-        if let lastSync, ContinuousClock.now - lastSync < options.minSyncAge, running == nil { return }
+        let now = ContinuousClock.now
+        let stale = kinds.filter { kind in lastSync[kind].map { now - $0 >= options.minSyncAge } ?? true }
         do {
-            _ = try await sync()
+            if !stale.isEmpty {
+                _ = try await sync(kinds: stale)
+            } else if let running, !running.kinds.isDisjoint(with: kinds) {
+                // Fresh, but a sync of these collections is under way: its result is fresher still.
+                _ = try await running.task.value
+            }
         } catch let error as DAVError {
             switch error {
             case .connectionFailed, .timeout, .serverError:
@@ -79,11 +95,13 @@ public actor AccountSynchronizer {
         }
     }
 
-    private func runSync(progress: @escaping @Sendable (SyncProgress) -> Void) async throws -> SyncReport {
+    private func runSync(
+        kinds: Set<StoredCollection.Kind>, progress: @escaping @Sendable (SyncProgress) -> Void
+    ) async throws -> SyncReport {
         let started = ContinuousClock.now
         var report = SyncReport()
-        let listed = try await listCollections()
-        let cached = try await store.collections(accountId: accountId)
+        let listed = try await listCollections().filter { kinds.contains($0.kind) }
+        let cached = try await store.collections(accountId: accountId).filter { kinds.contains($0.kind) }
         let cachedByHref = Dictionary(cached.map { ($0.href, $0) }, uniquingKeysWith: { first, _ in first })
         let collectionSync = CollectionSynchronizer(
             client: client, store: store, accountId: accountId, options: options, inlineData: inlineData,
@@ -131,7 +149,13 @@ public actor AccountSynchronizer {
             try await store.removeCollection(id: gone.id, accountId: accountId)
             report.collectionsRemoved += 1
         }
-        try await chooseDefaults()
+        // Defaults need choosing only when a kind has none yet, or the set of collections changed.
+        let hasDefault = Set(cached.filter(\.settings.isDefault).map(\.kind))
+        if !Set(listed.map(\.kind)).isSubset(of: hasDefault) || report.collectionsRemoved > 0
+            || listed.contains(where: { cachedByHref[$0.href] == nil })
+        {
+            try await chooseDefaults(kinds: kinds)
+        }
         report.duration = .now - started
         logger.debug(
             "synced", metadata: ["account": "\(accountId)", "fetched": "\(report.fetched)", "ms": "\(report.duration)"])
@@ -141,9 +165,9 @@ public actor AccountSynchronizer {
     /// Every kind of collection has one default (RFC 9610 §2, calendars §4): when the user has chosen
     /// none, the first by href becomes it and is kept, so a collection created later does not quietly
     /// take its place.
-    private func chooseDefaults() async throws {
+    private func chooseDefaults(kinds: Set<StoredCollection.Kind>) async throws {
         let collections = try await store.collections(accountId: accountId)
-        for kind in [StoredCollection.Kind.addressBook, .calendar] {
+        for kind in StoredCollection.Kind.allCases where kinds.contains(kind) {
             let ofKind = collections.filter { $0.kind == kind }
             guard !ofKind.contains(where: \.settings.isDefault), let first = ofKind.min(by: { $0.href < $1.href })
             else { continue }

@@ -39,14 +39,14 @@ struct CollectionSynchronizer: Sendable {
         }
         let versions = try await cachedVersions(cached, hrefs: nil)
         return try await etagDiff(
-            url, collection: collection, versions: versions, probeCTag: !tokenRefused && cached != nil,
+            url, collection: collection, cached: cached, versions: versions, probeCTag: !tokenRefused && cached != nil,
             tokenRefused: tokenRefused, progress: progress)
     }
 
     /// The cache's hrefs and ETags: all of them, or only those of `hrefs` (a few members reported by an
     /// incremental sync should not cost a read of the whole collection).
     private func cachedVersions(_ cached: StoredCollection?, hrefs: [String]?) async throws -> [String: ObjectVersion] {
-        guard let cached else { return [:] }
+        guard let cached, hrefs?.isEmpty != true else { return [:] }
         let versions =
             if let hrefs, hrefs.count < 1000 {
                 try await store.objectVersions(accountId: accountId, collectionId: cached.id, hrefs: hrefs)
@@ -106,11 +106,16 @@ struct CollectionSynchronizer: Sendable {
         updated.syncToken = result.syncToken ?? collection.syncToken
         // An initial sync lists every member: anything else cached is gone. Radicale also lists
         // tombstones of items deleted long ago; unknown removed hrefs are ignored by the store.
-        try await store.apply(
-            CollectionUpdate(
-                collection: updated, upserted: fetched.objects, removed: result.removed + fetched.missing,
-                isComplete: initial, unchanged: unchanged + fetched.applied),
-            accountId: accountId)
+        let update = CollectionUpdate(
+            collection: updated, upserted: fetched.objects, removed: result.removed + fetched.missing,
+            isComplete: initial, unchanged: unchanged + fetched.applied)
+        if !initial, update.upserted.isEmpty, update.removed.isEmpty, fetched.applied.isEmpty,
+            let cached, cached.sameServerState(as: updated)
+        {
+            // Nothing changed, not even the token (Xandikos repeats it for the same content): no write.
+        } else {
+            try await store.apply(update, accountId: accountId)
+        }
         return .init(
             href: collection.href, displayName: collection.displayName, method: .syncCollection,
             listed: result.members.count, fetched: fetched.count,
@@ -122,14 +127,17 @@ struct CollectionSynchronizer: Sendable {
     // MARK: ctag probe and ETag diff
 
     private func etagDiff(
-        _ url: URL, collection: StoredCollection, versions: [String: ObjectVersion], probeCTag: Bool,
+        _ url: URL, collection: StoredCollection, cached: StoredCollection?, versions: [String: ObjectVersion],
+        probeCTag: Bool,
         tokenRefused: Bool, progress: @Sendable (Int, Int) -> Void
     ) async throws -> SyncReport.CollectionResult {
         if probeCTag, let cachedCTag = collection.ctag {
             let state = try await client.collectionState(url)
             if state.ctag == cachedCTag {
                 // Nothing changed inside; only the collection's own properties may have.
-                try await store.apply(CollectionUpdate(collection: collection), accountId: accountId)
+                if cached?.sameServerState(as: collection) != true {
+                    try await store.apply(CollectionUpdate(collection: collection), accountId: accountId)
+                }
                 return .init(
                     href: collection.href, displayName: collection.displayName, method: .ctagUnchanged, listed: 0,
                     fetched: 0, removed: 0, tokenRefused: false)
@@ -332,4 +340,15 @@ final class InlineDataSupport: Sendable {
 
     func isEnabled(for href: String) -> Bool { unsupported.withLock { !$0.contains(href) } }
     func disable(for href: String) { _ = unsupported.withLock { $0.insert(href) } }
+}
+
+extension StoredCollection {
+    /// Whether what the server says about the collection (names, privileges, tokens) is what the cache
+    /// holds; the user's own settings and the JMAP id do not count.
+    func sameServerState(as other: StoredCollection) -> Bool {
+        var other = other
+        other.id = id
+        other.settings = settings
+        return self == other
+    }
 }

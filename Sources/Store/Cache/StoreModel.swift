@@ -24,7 +24,7 @@ public struct CollectionSettings: Sendable, Hashable {
 
 /// An address book or calendar as cached.
 public struct StoredCollection: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case addressBook
         case calendar
 
