@@ -43,6 +43,8 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func evaluate(_ tokens: ArraySlice<String>, in value: JSONValue) -> JSONValue? {
+        // Text kept encoded (a cached record in a /get response) is read here, where a pointer goes into it.
+        let value = value.decoded
         guard let token = tokens.first else { return value }
         let rest = tokens.dropFirst()
         switch value {

@@ -10,6 +10,9 @@ public enum JSONValue: Sendable, Hashable {
     case string(String)
     case array([JSONValue])
     case object(JSONObject)
+    /// A value already written as JSON text, copied into output as it is (see `EncodedJSON`). Readers
+    /// never produce it; the accessors below read through it.
+    case encoded(EncodedJSON)
 }
 
 /// A JSON object. Key order carries no meaning in JMAP.
@@ -22,13 +25,19 @@ extension JSONValue {
     }
 
     public var stringValue: String? {
-        if case .string(let value) = self { return value }
-        return nil
+        switch self {
+        case .string(let value): value
+        case .encoded(let encoded): encoded.value.stringValue
+        default: nil
+        }
     }
 
     public var boolValue: Bool? {
-        if case .bool(let value) = self { return value }
-        return nil
+        switch self {
+        case .bool(let value): value
+        case .encoded(let encoded): encoded.value.boolValue
+        default: nil
+        }
     }
 
     /// The value as an integer; a double is accepted only when it is integral.
@@ -36,6 +45,7 @@ extension JSONValue {
         switch self {
         case .int(let value): return value
         case .double(let value) where value.rounded() == value && abs(value) < 9.0e15: return Int(value)
+        case .encoded(let encoded): return encoded.value.intValue
         default: return nil
         }
     }
@@ -44,18 +54,31 @@ extension JSONValue {
         switch self {
         case .int(let value): return Double(value)
         case .double(let value): return value
+        case .encoded(let encoded): return encoded.value.doubleValue
         default: return nil
         }
     }
 
     public var arrayValue: [JSONValue]? {
-        if case .array(let value) = self { return value }
-        return nil
+        switch self {
+        case .array(let value): value
+        case .encoded(let encoded): encoded.value.arrayValue
+        default: nil
+        }
     }
 
     public var objectValue: JSONObject? {
-        if case .object(let value) = self { return value }
-        return nil
+        switch self {
+        case .object(let value): value
+        case .encoded(let encoded): encoded.value.objectValue
+        default: nil
+        }
+    }
+
+    /// The value with any `encoded` text read back into values, for code that inspects its structure.
+    public var decoded: JSONValue {
+        if case .encoded(let encoded) = self { return encoded.value }
+        return self
     }
 
     /// The JSON type name, for error messages.
@@ -67,6 +90,7 @@ extension JSONValue {
         case .string: "string"
         case .array: "array"
         case .object: "object"
+        case .encoded(let encoded): encoded.value.typeName
         }
     }
 }
@@ -101,6 +125,7 @@ extension JSONValue: Codable {
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)
+        case .encoded(let value): try container.encode(value.value)
         }
     }
 }

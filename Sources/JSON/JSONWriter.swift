@@ -103,6 +103,7 @@ private struct Writer {
         case .string(let value): writeString(value)
         case .array(let elements): try writeArray(elements, depth: depth + 1)
         case .object(let object): try writeObject(object, depth: depth + 1)
+        case .encoded(let encoded): buffer.append(contentsOf: encoded.bytes)
         }
     }
 

@@ -77,6 +77,20 @@ extension BobBackedTests {
                 #expect(only["list"] == .array([.object(["id": .string(id), "uid": .string(uid)])]))
                 #expect(only["notFound"] == .array(["nope"]))
 
+                // Served again, now from the cached JSON copied into the response unread: the same card,
+                // and a result reference (RFC 8620 §3.7) reads into it.
+                let (_, again) = try await client.jmap(
+                    """
+                    {"using":\(Self.using),"methodCalls":[
+                      ["ContactCard/get",{"accountId":"\(accountId)","ids":["\(id)"]},"a"],
+                      ["ContactCard/get",{"accountId":"\(accountId)","properties":["uid"],
+                        "#ids":{"resultOf":"a","name":"ContactCard/get","path":"/list/*/id"}},"r"]]}
+                    """, as: bob)
+                #expect(again.methodResponses.first?.arguments["list"] == .array([.object(card)]))
+                #expect(
+                    again.methodResponses.last?.arguments["list"]
+                        == .array([.object(["id": .string(id), "uid": .string(uid)])]))
+
                 // A query the DAV-side edit below will make this card match (RFC 9610 §3.4).
                 let filter = #"{"operator":"AND","conditions":[{"uid":"\#(uid)"},{"email":"lovelace.example"}]}"#
                 let (_, queried) = try await client.jmap(

@@ -60,3 +60,16 @@ import Testing
         #expect(response.errorType == "requestTooLarge")
     }
 }
+
+/// A result reference (RFC 8620 §3.7) reads into records a /get kept as JSON text.
+@Suite struct EncodedRecordPointerTests {
+    @Test func pointerGoesIntoEncodedRecords() throws {
+        let records: [JSONValue] = [
+            .encoded(try EncodedJSON(["id": "c1", "addressBookIds": ["b1": true]])),
+            .encoded(try EncodedJSON(["id": "c2", "addressBookIds": ["b2": true]])),
+        ]
+        let response: JSONValue = ["list": .array(records)]
+        #expect(JSONPointer("/list/*/id")?.evaluate(in: response) == ["c1", "c2"])
+        #expect(JSONPointer("/list/1/addressBookIds")?.evaluate(in: response) == ["b2": true])
+    }
+}

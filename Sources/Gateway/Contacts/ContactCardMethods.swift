@@ -50,6 +50,10 @@ struct ContactCardMethods: Sendable {
                 throw MethodError.requestTooLarge(
                     "There are more than \(context.limits.maxObjectsInGet) cards; ask for them by id.")
             }
+            // Every property: the cached JSON goes into the response as it is, unread.
+            if request.properties == nil {
+                return try request.response(state: state, encoded: try await cards.encodedCards(ids: ids)).arguments
+            }
             return try request.response(state: state, records: try await cards.cards(ids: ids)).arguments
         } catch let error as StoreError {
             throw MethodError(error)

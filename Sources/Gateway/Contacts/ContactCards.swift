@@ -13,25 +13,57 @@ struct ContactCards: Sendable {
 
     /// The cards of `ids` that exist, in that order.
     func cards(ids: [String]) async throws(StoreError) -> [JSONObject] {
-        let objects = try await store.objects(accountId: accountId, ids: ids)
-        var cards: [JSONObject] = []
-        var converted: [ConvertedObject] = []
-        cards.reserveCapacity(objects.count)
-        for object in objects {
-            let card: JSONObject
-            if let json = object.json, let cached = try? JSONCoding.decode(JSONObject.self, from: json) {
-                card = cached
-            } else {
-                card = CardMedia(blobs: blobs, accountId: accountId).externalized(Self.convert(object.body))
-                if let json = try? JSONCoding.encode(card) {
-                    converted.append(ConvertedObject(id: object.id, etag: object.etag, json: json))
-                }
+        try await resolve(ids: ids) { object, cached in
+            if let cached, let card = try? JSONReader.parseObject(cached) {
+                return Self.withJMAPProperties(card, of: object)
             }
-            cards.append(Self.withJMAPProperties(card, of: object))
+            return nil
+        } converted: { object, card in
+            Self.withJMAPProperties(card, of: object)
+        }
+    }
+
+    /// The cards of `ids` that exist, in that order, as JSON text with `id` and `addressBookIds`: a card
+    /// converted before is copied from the cache without being read.
+    func encodedCards(ids: [String]) async throws(StoreError) -> [(id: String, record: EncodedJSON)] {
+        try await resolve(ids: ids) { object, cached in
+            guard let cached else { return nil }
+            return (try? EncodedJSON(written: Array(cached)).prepending(Self.jmapProperties(of: object)))
+                .flatMap { $0.map { (object.id, $0) } }
+        } converted: { object, card in
+            (try? EncodedJSON(.object(Self.withJMAPProperties(card, of: object)))).map { (object.id, $0) }
+        }
+    }
+
+    /// Each stored card through `fromCache` (its converted JSON, when there is one); those it cannot
+    /// serve are converted from the vCard, handed to `converted`, and their JSON saved for next time.
+    private func resolve<Card>(
+        ids: [String], fromCache: (StoredObject, Data?) -> Card?, converted: (StoredObject, JSONObject) -> Card?
+    ) async throws(StoreError) -> [Card] {
+        let objects = try await store.objects(accountId: accountId, ids: ids, bodies: .unconvertedOnly)
+        var cards = objects.map { fromCache($0, $0.json) }
+        var unconverted = objects.indices.filter { cards[$0] == nil }.map { ($0, objects[$0]) }
+        // Cached JSON that did not serve (unreadable): those cards are converted after all, which needs
+        // the vCards the first read left out.
+        let withoutBodies = unconverted.filter { $0.1.json != nil }.map(\.1.id)
+        if !withoutBodies.isEmpty {
+            let full = try await store.objects(accountId: accountId, ids: withoutBodies)
+            let byId = Dictionary(full.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            unconverted = unconverted.map { index, object in (index, byId[object.id] ?? object) }
+        }
+        var fresh: [ConvertedObject] = []
+        for (index, object) in unconverted {
+            var card = CardMedia(blobs: blobs, accountId: accountId).externalized(Self.convert(object.body))
+            // Kept out of the cached JSON, which the JMAP properties are written in front of.
+            for key in Self.jmapProperties(of: object).keys { card.removeValue(forKey: key) }
+            if let json = try? JSONCoding.encode(card) {
+                fresh.append(ConvertedObject(id: object.id, etag: object.etag, json: json))
+            }
+            cards[index] = converted(object, card)
         }
         // Best effort: a failed write only means converting again next time.
-        try? await store.saveConverted(converted, accountId: accountId)
-        return cards
+        try? await store.saveConverted(fresh, accountId: accountId)
+        return cards.compactMap { $0 }
     }
 
     /// Every card id of the account.
@@ -41,10 +73,11 @@ struct ContactCards: Sendable {
 
     /// `card` as JMAP serves it: with the object's `id` and its one address book (RFC 9610 §3).
     static func withJMAPProperties(_ card: JSONObject, of object: StoredObject) -> JSONObject {
-        var card = card
-        card["id"] = .string(object.id)
-        card["addressBookIds"] = .object([object.collectionId: .bool(true)])
-        return card
+        card.merging(jmapProperties(of: object)) { _, jmap in jmap }
+    }
+
+    static func jmapProperties(of object: StoredObject) -> JSONObject {
+        ["id": .string(object.id), "addressBookIds": .object([object.collectionId: .bool(true)])]
     }
 
     /// The JSContact card of a vCard body. A body that holds no card at all (the server stored

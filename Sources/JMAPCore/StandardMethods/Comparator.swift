@@ -52,6 +52,7 @@ public struct Comparator: Sendable, Hashable {
     }
 
     private static func compareAscending(_ lhs: JSONValue, _ rhs: JSONValue, collation: Collation) -> ComparisonResult {
+        let (lhs, rhs) = (lhs.decoded, rhs.decoded)
         switch (lhs, rhs) {
         case (.string(let a), .string(let b)): return collation.compare(a, b)
         case (.bool(let a), .bool(let b)): return ComparisonResult(a ? 1 : 0, b ? 1 : 0)
@@ -71,6 +72,7 @@ public struct Comparator: Sendable, Hashable {
         case .string: 3
         case .array: 4
         case .object: 5
+        case .encoded(let encoded): rank(encoded.value)
         }
     }
 }

@@ -42,7 +42,25 @@ public struct GetRequest: Sendable, Hashable {
         }
         let found = Set(records.compactMap { $0["id"]?.stringValue })
         return GetResponse(
-            accountId: accountId, state: state, list: records.map(project),
+            accountId: accountId, state: state, list: records.map { .object(project($0)) },
+            notFound: (requestedIds ?? []).filter { !found.contains($0) }
+        )
+    }
+
+    /// The response for records kept as JSON text, `id` included, which go into the response as they are
+    /// when every property is asked for (and are read and projected otherwise).
+    public func response(state: String, encoded records: [(id: String, record: EncodedJSON)]) throws(MethodError)
+        -> GetResponse
+    {
+        if requestedIds == nil, records.count > maxObjectsInGet {
+            throw .requestTooLarge("There are more than \(maxObjectsInGet) records; ask for them by id.")
+        }
+        let found = Set(records.map(\.id))
+        return GetResponse(
+            accountId: accountId, state: state,
+            list: records.map {
+                properties == nil ? .encoded($0.record) : .object(project($0.record.value.objectValue ?? [:]))
+            },
             notFound: (requestedIds ?? []).filter { !found.contains($0) }
         )
     }
@@ -58,10 +76,11 @@ public struct GetRequest: Sendable, Hashable {
 public struct GetResponse: Sendable, Hashable {
     public var accountId: String
     public var state: String
-    public var list: [JSONObject]
+    /// Objects, or objects kept as JSON text (`JSONValue.encoded`).
+    public var list: [JSONValue]
     public var notFound: [String]
 
-    public init(accountId: String, state: String, list: [JSONObject], notFound: [String]) {
+    public init(accountId: String, state: String, list: [JSONValue], notFound: [String]) {
         self.accountId = accountId
         self.state = state
         self.list = list
@@ -72,7 +91,7 @@ public struct GetResponse: Sendable, Hashable {
         [
             "accountId": .string(accountId),
             "state": .string(state),
-            "list": .array(list.map(JSONValue.object)),
+            "list": .array(list),
             "notFound": JSONValue(notFound),
         ]
     }

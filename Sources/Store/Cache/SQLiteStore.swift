@@ -113,7 +113,14 @@ public final class SQLiteStore: Store {
     }
 
     /// Returned in the order of `ids`, each at most once.
-    public func objects(accountId: String, ids: [String]) async throws(StoreError) -> [StoredObject] {
+    public func objects(accountId: String, ids: [String], bodies: ObjectBodies) async throws(StoreError)
+        -> [StoredObject]
+    {
+        let body =
+            switch bodies {
+            case .all: "body"
+            case .unconvertedOnly: "CASE WHEN json IS NULL THEN body ELSE x'' END"
+            }
         var seen = Set<String>()
         let unique = ids.filter { seen.insert($0).inserted }
         guard !unique.isEmpty else { return [] }
@@ -127,7 +134,7 @@ public final class SQLiteStore: Store {
                 let rows = try Row.fetchCursor(
                     db,
                     sql: """
-                        SELECT id, collection_id, href, etag, uid, body, json FROM object
+                        SELECT id, collection_id, href, etag, uid, \(body), json FROM object
                         WHERE account_id = ? AND destroyed = 0 AND id IN (\(placeholders))
                         """,
                     arguments: StatementArguments([accountId] + chunk)

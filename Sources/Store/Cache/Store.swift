@@ -18,8 +18,9 @@ public protocol Store: Sendable {
     func objectVersions(accountId: String, collectionId: String, hrefs: [String]) async throws(StoreError)
         -> [ObjectVersion]
 
-    /// Live objects by id; unknown ids are left out.
-    func objects(accountId: String, ids: [String]) async throws(StoreError) -> [StoredObject]
+    /// Live objects by id; unknown ids are left out. With `bodies: .unconvertedOnly` the body is left
+    /// empty where converted JSON exists: a /get of thousands of cached cards need not read the vCards.
+    func objects(accountId: String, ids: [String], bodies: ObjectBodies) async throws(StoreError) -> [StoredObject]
 
     /// Ids of every live object of a data type (for `/get` with `ids: null` and `/query`).
     func objectIds(accountId: String, dataType: DataType) async throws(StoreError) -> [String]
@@ -59,4 +60,19 @@ public protocol Store: Sendable {
     func changes(
         accountId: String, dataType: DataType, sinceState: String, maxChanges: Int?
     ) async throws(StoreError) -> StoredChanges
+}
+
+/// Which stored bodies a read of objects returns.
+public enum ObjectBodies: Sendable, Hashable {
+    /// Every object's body.
+    case all
+    /// Only the bodies of objects without converted JSON (the others come back with an empty body).
+    case unconvertedOnly
+}
+
+extension Store {
+    /// Live objects by id, with their bodies; unknown ids are left out.
+    public func objects(accountId: String, ids: [String]) async throws(StoreError) -> [StoredObject] {
+        try await objects(accountId: accountId, ids: ids, bodies: .all)
+    }
 }
