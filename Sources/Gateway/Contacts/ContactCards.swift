@@ -27,9 +27,10 @@ struct ContactCards: Sendable {
     /// converted before is copied from the cache without being read.
     func encodedCards(ids: [String]) async throws(StoreError) -> [(id: String, record: EncodedJSON)] {
         try await resolve(ids: ids) { object, cached in
-            guard let cached else { return nil }
-            return (try? EncodedJSON(written: Array(cached)).prepending(Self.jmapProperties(of: object)))
-                .flatMap { $0.map { (object.id, $0) } }
+            guard let cached,
+                let record = try? EncodedJSON(written: Array(cached)).prepending(Self.jmapProperties(of: object))
+            else { return nil }
+            return (object.id, record)
         } converted: { object, card in
             (try? EncodedJSON(.object(Self.withJMAPProperties(card, of: object)))).map { (object.id, $0) }
         }

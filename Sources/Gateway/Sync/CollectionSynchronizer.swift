@@ -77,9 +77,7 @@ struct CollectionSynchronizer: Sendable {
         var withoutData: [String] = []
         for href in changed {
             if let member = members[href], let data = member.properties.first(where: { $0.name == dataName }) {
-                let body = data.objectData
-                fetched.objects.append(
-                    FetchedObject(href: href, etag: member.etag, uid: ResourceUID.extract(from: body), body: body))
+                fetched.objects.append(FetchedObject(DAVResource(href: href, etag: member.etag, body: data.objectData)))
             } else {
                 withoutData.append(href)
             }
@@ -92,10 +90,7 @@ struct CollectionSynchronizer: Sendable {
             url, collection: collection, hrefs: withoutData,
             // An incremental report lists only what changed, not the collection's size: never a bulk query.
             listedCount: initial ? result.members.count : .max, progress: progress)
-        fetched.objects += multigot.objects
-        fetched.missing += multigot.missing
-        fetched.applied += multigot.applied
-        fetched.queried = multigot.queried
+        fetched.append(multigot)
         clock.lap("fetch")
         defer {
             clock.lap("apply")
@@ -220,6 +215,13 @@ struct CollectionSynchronizer: Sendable {
         var queried = 0
 
         var count: Int { objects.count + applied.count }
+
+        mutating func append(_ other: Fetched) {
+            objects += other.objects
+            missing += other.missing
+            applied += other.applied
+            queried += other.queried
+        }
     }
 
     /// Fetches the bodies of `hrefs` (of the `listedCount` members listed). When most of a large
@@ -252,19 +254,14 @@ struct CollectionSynchronizer: Sendable {
         var wanted = Set(hrefs)
         var fetched = Fetched()
         for resource in all where wanted.remove(resource.href) != nil {
-            fetched.objects.append(
-                FetchedObject(
-                    href: resource.href, etag: resource.etag, uid: ResourceUID.extract(from: resource.body),
-                    body: resource.body))
+            fetched.objects.append(FetchedObject(resource))
         }
         fetched.queried = fetched.objects.count
         progress(fetched.count, hrefs.count)
         guard !wanted.isEmpty else { return fetched }
-        let rest = try await multiget(
-            url, collection: collection, kind: kind, hrefs: hrefs.filter(wanted.contains), progress: progress)
-        fetched.objects += rest.objects
-        fetched.missing += rest.missing
-        fetched.applied += rest.applied
+        fetched.append(
+            try await multiget(
+                url, collection: collection, kind: kind, hrefs: hrefs.filter(wanted.contains), progress: progress))
         return fetched
     }
 
@@ -273,20 +270,14 @@ struct CollectionSynchronizer: Sendable {
     private func read(_ href: String) async throws -> Fetched {
         guard let url = URL(string: href) else { throw DAVError.invalidURL(href) }
         do {
-            let resource = try await client.get(url)
-            return Fetched(
-                objects: [
-                    FetchedObject(
-                        href: href, etag: resource.etag, uid: ResourceUID.extract(from: resource.body),
-                        body: resource.body)
-                ])
+            return Fetched(objects: [FetchedObject(try await client.get(url))])
         } catch .notFound {
             return Fetched(missing: [href])
         }
     }
 
-    /// Fetches in batches with up to `multigetConcurrency` REPORTs in flight, so parsing one answer
-    /// overlaps the server's work on the next. Every `applyBatchSize` resources go to the store while
+    /// Fetches one resource with a GET (`read`), more in batches with up to `multigetConcurrency`
+    /// REPORTs in flight, so parsing one answer overlaps the server's work on the next. Every `applyBatchSize` resources go to the store while
     /// the next REPORTs are in flight, under the collection's old token: the store's work overlaps the
     /// server's, and a sync interrupted half way resumes from what it already has.
     private func multiget(
@@ -307,20 +298,14 @@ struct CollectionSynchronizer: Sendable {
                 guard let batch = batches.next() else { return false }
                 group.addTask {
                     let result = try await client.multiget(url, kind: kind, hrefs: batch, batchSize: batchSize)
-                    let objects = result.resources.map { resource in
-                        FetchedObject(
-                            href: resource.href, etag: resource.etag, uid: ResourceUID.extract(from: resource.body),
-                            body: resource.body)
-                    }
-                    return Fetched(objects: objects, missing: result.missing)
+                    return Fetched(objects: result.resources.map(FetchedObject.init), missing: result.missing)
                 }
                 return true
             }
             for _ in 0..<max(1, options.multigetConcurrency) where !startNext() { break }
             var fetched = Fetched()
             while let batch = try await group.next() {
-                fetched.objects += batch.objects
-                fetched.missing += batch.missing
+                fetched.append(batch)
                 progress(fetched.count + fetched.missing.count, hrefs.count)
                 _ = startNext()
                 if fetched.objects.count >= options.applyBatchSize {

@@ -1,4 +1,6 @@
+import DAV
 import Foundation
+import Store
 
 /// The UID of a vCard or iCalendar body, read without a full parse: the store indexes it so a
 /// create can detect a UID already present and a move can find its source. Scans bytes, since it
@@ -51,5 +53,14 @@ enum ResourceUID {
         }
         let text = String(decoding: value, as: UTF8.self).trimmingCharacters(in: .whitespaces)
         return text.isEmpty ? nil : text
+    }
+}
+
+extension FetchedObject {
+    /// A resource as the server sent it, for the cache, with its UID read from the body.
+    init(_ resource: DAVResource) {
+        self.init(
+            href: resource.href, etag: resource.etag, uid: ResourceUID.extract(from: resource.body), body: resource.body
+        )
     }
 }

@@ -37,14 +37,9 @@ public struct GetRequest: Sendable, Hashable {
     /// The response for `records`, the records found for `ids` (every record when `ids` is null, which must
     /// then stay within `maxObjectsInGet`): each projected to `properties`, the missing ids in `notFound`.
     public func response(state: String, records: [JSONObject]) throws(MethodError) -> GetResponse {
-        if requestedIds == nil, records.count > maxObjectsInGet {
-            throw .requestTooLarge("There are more than \(maxObjectsInGet) records; ask for them by id.")
-        }
-        let found = Set(records.compactMap { $0["id"]?.stringValue })
-        return GetResponse(
-            accountId: accountId, state: state, list: records.map { .object(project($0)) },
-            notFound: (requestedIds ?? []).filter { !found.contains($0) }
-        )
+        try response(
+            state: state, list: records.map { .object(project($0)) },
+            found: Set(records.compactMap { $0["id"]?.stringValue }))
     }
 
     /// The response for records kept as JSON text, `id` included, which go into the response as they are
@@ -52,17 +47,21 @@ public struct GetRequest: Sendable, Hashable {
     public func response(state: String, encoded records: [(id: String, record: EncodedJSON)]) throws(MethodError)
         -> GetResponse
     {
-        if requestedIds == nil, records.count > maxObjectsInGet {
-            throw .requestTooLarge("There are more than \(maxObjectsInGet) records; ask for them by id.")
-        }
-        let found = Set(records.map(\.id))
-        return GetResponse(
-            accountId: accountId, state: state,
+        try response(
+            state: state,
             list: records.map {
                 properties == nil ? .encoded($0.record) : .object(project($0.record.value.objectValue ?? [:]))
             },
-            notFound: (requestedIds ?? []).filter { !found.contains($0) }
-        )
+            found: Set(records.map(\.id)))
+    }
+
+    private func response(state: String, list: [JSONValue], found: Set<String>) throws(MethodError) -> GetResponse {
+        if requestedIds == nil, list.count > maxObjectsInGet {
+            throw .requestTooLarge("There are more than \(maxObjectsInGet) records; ask for them by id.")
+        }
+        return GetResponse(
+            accountId: accountId, state: state, list: list,
+            notFound: (requestedIds ?? []).filter { !found.contains($0) })
     }
 
     /// `record` with only the requested properties, and always its `id`.
