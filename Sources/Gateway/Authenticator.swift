@@ -3,6 +3,7 @@ import DAV
 import Foundation
 import JMAPCore
 import Logging
+import Synchronization
 
 /// Why a login failed.
 public enum AuthenticationError: Error, Sendable, Equatable {
@@ -26,10 +27,11 @@ public struct BackendEndpoint: Sendable {
 }
 
 /// Verifies credentials against the DAV server (PROPFIND current-user-principal with them) and
-/// remembers a success for a short time. The cache key is an HMAC of the credentials under a
-/// key that exists only in this process, so neither the password nor a reusable hash of it is
-/// ever stored; nothing is written to disk.
-public actor Authenticator {
+/// remembers a success for a short time. The cache key is an HMAC of the Authorization header under
+/// a key that exists only in this process, so neither the password nor a reusable hash of it is
+/// ever stored; nothing is written to disk. A remembered login is found without a hop or a parse:
+/// every request asks.
+public final class Authenticator: Sendable {
     private struct Entry {
         var user: GatewayUser
         var expires: ContinuousClock.Instant
@@ -40,8 +42,8 @@ public actor Authenticator {
     private let davConfiguration: DAVClientConfiguration
     private let ttl: Duration
     private let accountCapabilities: @Sendable (HomePrivileges) -> [String: JSONObject]
-    private let cacheKey = SymmetricKey(size: .bits256)
-    private var cache: [Data: Entry] = [:]
+    private let hmacKey = SymmetricKey(size: .bits256)
+    private let cache = Mutex<[Data: Entry]>([:])
     private let logger: Logger
 
     public init(
@@ -57,12 +59,21 @@ public actor Authenticator {
         self.accountCapabilities = accountCapabilities
     }
 
-    public func authenticate(_ credentials: DAVCredentials) async throws(AuthenticationError) -> GatewayUser {
-        guard case .basic(let username, _) = credentials else { throw .unsupportedScheme }
-        let key = Data(
-            HMAC<SHA256>.authenticationCode(for: Data(credentials.authorizationHeader.utf8), using: cacheKey))
+    /// The user of a login verified within the TTL with exactly this Authorization header value.
+    public func cachedUser(authorization: String) -> GatewayUser? {
+        let key = cacheKey(authorization)
         let now = ContinuousClock.now
-        if let entry = cache[key], entry.expires > now { return entry.user }
+        return cache.withLock { cache in cache[key].flatMap { $0.expires > now ? $0.user : nil } }
+    }
+
+    /// Verifies `credentials` with the DAV server, unless a login with them is remembered. `authorization`
+    /// is the header they came in, when they came in one: what `cachedUser` will be asked with.
+    public func authenticate(_ credentials: DAVCredentials, authorization: String? = nil)
+        async throws(AuthenticationError) -> GatewayUser
+    {
+        guard case .basic(let username, _) = credentials else { throw .unsupportedScheme }
+        let header = authorization ?? credentials.authorizationHeader
+        if let user = cachedUser(authorization: header) { return user }
 
         let client = DAVClient(
             httpClient: httpClient.client, configuration: davConfiguration, credentials: credentials, logger: logger)
@@ -81,13 +92,16 @@ public actor Authenticator {
         let user = GatewayUser(
             username: username, principalURL: principal, credentials: credentials,
             accountCapabilities: accountCapabilities(privileges))
-        evictExpired(now: now)
-        cache[key] = Entry(user: user, expires: now + ttl)
+        let key = cacheKey(header)
+        let now = ContinuousClock.now
+        cache.withLock { cache in
+            if cache.count > 1024 { cache = cache.filter { $0.value.expires > now } }
+            cache[key] = Entry(user: user, expires: now + ttl)
+        }
         return user
     }
 
-    private func evictExpired(now: ContinuousClock.Instant) {
-        guard cache.count > 1024 else { return }
-        cache = cache.filter { $0.value.expires > now }
+    private func cacheKey(_ authorization: String) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: Data(authorization.utf8), using: hmacKey))
     }
 }

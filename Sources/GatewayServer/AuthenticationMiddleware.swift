@@ -13,12 +13,15 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        guard let credentials = Self.credentials(from: request.headers[.authorization]) else {
-            throw ProblemError.unauthorized
-        }
+        guard let header = request.headers[.authorization] else { throw ProblemError.unauthorized }
         var context = context
+        if let user = authenticator.cachedUser(authorization: header) {
+            context.user = user
+            return try await next(request, context)
+        }
+        guard let credentials = Self.credentials(from: header) else { throw ProblemError.unauthorized }
         do {
-            context.user = try await authenticator.authenticate(credentials)
+            context.user = try await authenticator.authenticate(credentials, authorization: header)
         } catch .invalidCredentials, .unsupportedScheme {
             throw ProblemError.unauthorized
         } catch .backendUnavailable(let reason) {

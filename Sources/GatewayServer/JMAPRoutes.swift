@@ -13,6 +13,7 @@ struct JMAPRoutes: Sendable {
     let requestLimiter: ConcurrencyLimiter
     let uploadLimiter: ConcurrencyLimiter
     let coordinator: SyncCoordinator
+    let sessionStates = SessionStates()
 
     static let sessionPath = "/jmap/session"
     static let apiPath = "/jmap/api"
@@ -111,7 +112,10 @@ struct JMAPRoutes: Sendable {
                         "sync before the request failed, answering from the cache",
                         metadata: ["account": "\(user.accountId)", "error": "\(error)"])
                 }
-                let sessionState = makeSession(for: user, baseURL: baseURL(for: request)).state
+                let baseURL = baseURL(for: request)
+                let sessionState = sessionStates.state(of: user, baseURL: baseURL) {
+                    makeSession(for: user, baseURL: baseURL)
+                }
                 let jmapResponse = try await processor.process(jmapRequest, caller: user, sessionState: sessionState)
                 return try JSONResponse.make(jmapResponse.json)
             } catch let error as RequestError {

@@ -13,7 +13,8 @@ public enum StableHash {
     }
 
     public static func hex(of data: Data) -> String {
-        let hash = fnv1a(data)
+        // Through the raw bytes: Data's own iterator costs a call per byte.
+        let hash = data.withUnsafeBytes { fnv1a($0) }
         let text = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - text.count) + text
     }

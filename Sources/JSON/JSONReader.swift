@@ -99,6 +99,19 @@ public enum JSONReader {
         return object
     }
 
+    /// The members named `keys` of the JSON object in `data`, the others skipped unread: for picking
+    /// a few properties out of a large stored object. A skipped value is checked for its structure
+    /// (strings, nesting) only, so this suits JSON the program wrote itself.
+    public static func parseObject(_ data: Data, members keys: Set<String>) throws(JSONParseError) -> JSONObject {
+        try data.withUnsafeBytes { buffer -> Result<JSONObject, JSONParseError> in
+            guard let base = buffer.baseAddress, !buffer.isEmpty else {
+                return .failure(JSONParseError(.unexpectedEndOfInput, offset: 0))
+            }
+            var parser = Parser(base: base.assumingMemoryBound(to: UInt8.self), count: buffer.count)
+            return Result { () throws(JSONParseError) in try parser.parseObjectDocument(members: keys) }
+        }.get()
+    }
+
     static func parse(_ buffer: UnsafeRawBufferPointer) -> Result<JSONValue, JSONParseError> {
         guard let base = buffer.baseAddress, !buffer.isEmpty else {
             return .failure(JSONParseError(.unexpectedEndOfInput, offset: 0))
@@ -241,6 +254,90 @@ private struct Parser {
             default:
                 throw unexpected()
             }
+        }
+    }
+
+    mutating func parseObjectDocument(members keys: Set<String>) throws(JSONParseError) -> JSONObject {
+        skipByteOrderMark()
+        skipWhitespace()
+        guard position < end, base[position] == UInt8(ascii: "{") else {
+            throw JSONParseError(.expectedObject, offset: position)
+        }
+        position += 1
+        skipWhitespace()
+        var object: JSONObject = [:]
+        if position < end && base[position] == UInt8(ascii: "}") {
+            position += 1
+        } else {
+            while true {
+                guard position < end, base[position] == quote else { throw unexpected() }
+                let key = try parseString()
+                skipWhitespace()
+                guard position < end, base[position] == UInt8(ascii: ":") else { throw unexpected() }
+                position += 1
+                skipWhitespace()
+                if keys.contains(key) {
+                    object[key] = try parseValue(depth: 1)
+                } else {
+                    try skipValue()
+                }
+                skipWhitespace()
+                guard position < end else { throw unexpected() }
+                if base[position] == UInt8(ascii: "}") {
+                    position += 1
+                    break
+                }
+                guard base[position] == UInt8(ascii: ",") else { throw unexpected() }
+                position += 1
+                skipWhitespace()
+            }
+        }
+        skipWhitespace()
+        if position < end { throw JSONParseError(.trailingData, offset: position) }
+        return object
+    }
+
+    /// Moves past the value at `position` without building it: strings to their closing quote,
+    /// arrays and objects to their matching bracket, anything else to the next delimiter.
+    mutating func skipValue() throws(JSONParseError) {
+        var depth = 0
+        repeat {
+            guard position < end else { throw unexpected() }
+            switch base[position] {
+            case quote:
+                position += 1
+                while position < end && base[position] != quote {
+                    position += base[position] == backslash ? 2 : 1
+                }
+                guard position < end else { throw unexpected() }
+                position += 1
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                guard depth <= JSONReader.maximumDepth else {
+                    throw JSONParseError(.tooDeeplyNested, offset: position)
+                }
+                position += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                guard depth > 0 else { throw unexpected() }
+                depth -= 1
+                position += 1
+            case UInt8(ascii: ","), UInt8(ascii: ":"), 0x20, 0x0A, 0x0D, 0x09:
+                guard depth > 0 else { throw unexpected() }
+                position += 1
+            default:
+                // A number or literal: up to the next delimiter.
+                let start = position
+                while position < end && !Self.endsScalar(base[position]) { position += 1 }
+                if position == start { throw unexpected() }
+            }
+        } while depth > 0
+    }
+
+    static func endsScalar(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ":"), quote, 0x20, 0x0A, 0x0D, 0x09:
+            true
+        default: false
         }
     }
 

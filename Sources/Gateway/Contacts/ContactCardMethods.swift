@@ -43,18 +43,28 @@ struct ContactCardMethods: Sendable {
         _ = try context.account(request.accountId, capability: ContactsCapability.uri)
         let cards = ContactCards(store: store, blobs: blobs, accountId: request.accountId)
         do {
-            let state = try await store.state(accountId: request.accountId, dataType: .contactCard)
+            // The state of the cards read, from the same snapshot. When every card is asked for, the list
+            // of ids is read apart from them, so the state must be read before it: a card created in
+            // between is then newer than the state, and the client's next /changes brings it.
             let ids: [String]
-            if let requested = request.ids { ids = requested } else { ids = try await cards.allIds() }
-            if request.ids == nil, ids.count > context.limits.maxObjectsInGet {
-                throw MethodError.requestTooLarge(
-                    "There are more than \(context.limits.maxObjectsInGet) cards; ask for them by id.")
+            var listedState: String?
+            if let requested = request.ids {
+                ids = requested
+            } else {
+                listedState = try await store.state(accountId: request.accountId, dataType: .contactCard)
+                ids = try await cards.allIds()
+                if ids.count > context.limits.maxObjectsInGet {
+                    throw MethodError.requestTooLarge(
+                        "There are more than \(context.limits.maxObjectsInGet) cards; ask for them by id.")
+                }
             }
             // Every property: the cached JSON goes into the response as it is, unread.
             if request.properties == nil {
-                return try request.response(state: state, encoded: try await cards.encodedCards(ids: ids)).arguments
+                let (state, encoded) = try await cards.encodedCards(ids: ids)
+                return try request.response(state: listedState ?? state, encoded: encoded).arguments
             }
-            return try request.response(state: state, records: try await cards.cards(ids: ids)).arguments
+            let (state, records) = try await cards.cards(ids: ids, properties: request.properties)
+            return try request.response(state: listedState ?? state, records: records).arguments
         } catch let error as StoreError {
             throw MethodError(error)
         }
@@ -100,7 +110,7 @@ struct ContactCardMethods: Sendable {
     ) async throws(MethodError) -> [String] {
         let cards = ContactCards(store: store, blobs: blobs, accountId: accountId)
         do {
-            let all = try await cards.cards(ids: try await cards.allIds())
+            let all = try await cards.cards(ids: try await cards.allIds()).cards
             return ContactCardQuery.ids(all, filter: filter, sort: sort)
         } catch {
             throw MethodError(error)
@@ -159,7 +169,7 @@ struct ContactCardMethods: Sendable {
             },
             copy: { fromId, overrides, _ async throws(SetError) -> CreatedRecord in
                 let found: JSONObject?
-                do { found = try await originals.cards(ids: [fromId]).first } catch {
+                do { found = try await originals.cards(ids: [fromId]).cards.first } catch {
                     throw .serverFail(error)
                 }
                 // The original's pictures are blobs of its own account: inline them again.

@@ -11,21 +11,29 @@ struct ContactCards: Sendable {
     let blobs: BlobStore
     let accountId: String
 
-    /// The cards of `ids` that exist, in that order.
-    func cards(ids: [String]) async throws(StoreError) -> [JSONObject] {
+    /// The cards of `ids` that exist, in that order, and the ContactCard state they are at; with only
+    /// the `properties` named (and the JMAP ones) when there is such a list: the other members of a
+    /// cached card are skipped unread.
+    func cards(ids: [String], properties: Set<String>? = nil) async throws(StoreError)
+        -> (state: String, cards: [JSONObject])
+    {
         try await resolve(ids: ids) { object, cached in
-            if let cached, let card = try? JSONReader.parseObject(cached) {
-                return Self.withJMAPProperties(card, of: object)
-            }
-            return nil
+            guard let cached else { return nil }
+            let card =
+                if let properties { try? JSONReader.parseObject(cached, members: properties) } else {
+                    try? JSONReader.parseObject(cached)
+                }
+            return card.map { Self.withJMAPProperties($0, of: object) }
         } converted: { object, card in
             Self.withJMAPProperties(card, of: object)
         }
     }
 
-    /// The cards of `ids` that exist, in that order, as JSON text with `id` and `addressBookIds`: a card
-    /// converted before is copied from the cache without being read.
-    func encodedCards(ids: [String]) async throws(StoreError) -> [(id: String, record: EncodedJSON)] {
+    /// The cards of `ids` that exist, in that order, as JSON text with `id` and `addressBookIds`, and the
+    /// ContactCard state they are at: a card converted before is copied from the cache without being read.
+    func encodedCards(ids: [String]) async throws(StoreError)
+        -> (state: String, cards: [(id: String, record: EncodedJSON)])
+    {
         try await resolve(ids: ids) { object, cached in
             guard let cached,
                 let record = try? EncodedJSON(written: Array(cached)).prepending(Self.jmapProperties(of: object))
@@ -40,8 +48,9 @@ struct ContactCards: Sendable {
     /// serve are converted from the vCard, handed to `converted`, and their JSON saved for next time.
     private func resolve<Card>(
         ids: [String], fromCache: (StoredObject, Data?) -> Card?, converted: (StoredObject, JSONObject) -> Card?
-    ) async throws(StoreError) -> [Card] {
-        let objects = try await store.objects(accountId: accountId, ids: ids, bodies: .unconvertedOnly)
+    ) async throws(StoreError) -> (state: String, cards: [Card]) {
+        let (state, objects) = try await store.objects(
+            accountId: accountId, ids: ids, bodies: .unconvertedOnly, stateOf: .contactCard)
         var cards = objects.map { fromCache($0, $0.json) }
         var unconverted = objects.indices.filter { cards[$0] == nil }.map { ($0, objects[$0]) }
         // Cached JSON that did not serve (unreadable): those cards are converted after all, which needs
@@ -64,7 +73,7 @@ struct ContactCards: Sendable {
         }
         // Best effort: a failed write only means converting again next time.
         try? await store.saveConverted(fresh, accountId: accountId)
-        return cards.compactMap { $0 }
+        return (state, cards.compactMap { $0 })
     }
 
     /// Every card id of the account.

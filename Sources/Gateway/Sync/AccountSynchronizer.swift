@@ -2,6 +2,7 @@ import DAV
 import Foundation
 import Logging
 import Store
+import Synchronization
 
 /// Keeps one account's cache in step with its DAV server. An actor, so concurrent requests for the
 /// same account share one sync instead of each starting their own.
@@ -11,15 +12,26 @@ public actor AccountSynchronizer {
     let store: any Store
     let options: SyncOptions
     let logger: Logger
-    /// Replaced on every login, so background polls use the user's current credentials (in memory only).
-    private var client: DAVClient
+    /// What every request reads or writes before it knows whether a sync is due: behind a lock
+    /// rather than the actor, so a request against a fresh cache makes no hop here.
+    private struct Activity {
+        /// Replaced on every login, so background polls use the user's current credentials (in memory only).
+        var client: DAVClient
+        /// Last time a client used the account; the poller only polls recently active accounts.
+        var lastUsed = ContinuousClock.now
+        /// When each kind of collection was last synced: a contacts request need not wait for calendars.
+        var lastSync: [StoredCollection.Kind: ContinuousClock.Instant] = [:]
+        /// The kinds the sync under way covers.
+        var syncing: Set<StoredCollection.Kind> = []
+    }
+
+    private nonisolated let activity: Mutex<Activity>
+    private var client: DAVClient { activity.withLock { $0.client } }
     /// The principal and its homes, discovered on the first sync.
     private var principal: DAVPrincipal?
-    /// When each kind of collection was last synced: a contacts request need not wait for calendars.
-    private var lastSync: [StoredCollection.Kind: ContinuousClock.Instant] = [:]
     private var running: (kinds: Set<StoredCollection.Kind>, task: Task<SyncReport, any Error>)?
-    /// Last time a client used the account; the poller only polls recently active accounts.
-    public private(set) var lastActivity = ContinuousClock.now
+    /// Last time a client used the account.
+    public nonisolated var lastActivity: ContinuousClock.Instant { activity.withLock { $0.lastUsed } }
     /// Background polls are skipped until then after failures (exponential backoff).
     private(set) var pollBackoffUntil: ContinuousClock.Instant?
     private var consecutiveFailures = 0
@@ -32,15 +44,17 @@ public actor AccountSynchronizer {
     ) {
         self.accountId = accountId
         self.principalURL = principalURL
-        self.client = client
+        self.activity = Mutex(Activity(client: client))
         self.store = store
         self.options = options
         self.logger = logger
     }
 
-    func touch(client: DAVClient) {
-        self.client = client
-        lastActivity = .now
+    nonisolated func touch(client: DAVClient) {
+        activity.withLock { activity in
+            activity.client = client
+            activity.lastUsed = .now
+        }
     }
 
     /// Syncs the collections of `kinds` now, or joins the sync already running when it covers them.
@@ -56,10 +70,17 @@ public actor AccountSynchronizer {
         }
         let task = Task { try await self.runSync(kinds: kinds, progress: progress) }
         running = (kinds, task)
-        defer { running = nil }
+        activity.withLock { $0.syncing = kinds }
+        defer {
+            running = nil
+            activity.withLock { $0.syncing = [] }
+        }
         do {
             let report = try await task.value
-            for kind in kinds { lastSync[kind] = .now }
+            let now = ContinuousClock.now
+            activity.withLock { activity in
+                for kind in kinds { activity.lastSync[kind] = now }
+            }
             consecutiveFailures = 0
             pollBackoffUntil = nil
             return report
@@ -74,9 +95,21 @@ public actor AccountSynchronizer {
     /// Syncs the collections of `kinds` first when they were synced longer than `minSyncAge` ago. A
     /// DAV server that cannot be reached does not fail the read: the cache answers, and the problem is
     /// logged.
-    public func syncIfStale(kinds: Set<StoredCollection.Kind> = Set(StoredCollection.Kind.allCases)) async throws {
-        lastActivity = .now
+    public nonisolated func syncIfStale(kinds: Set<StoredCollection.Kind> = Set(StoredCollection.Kind.allCases))
+        async throws
+    {
+        let minSyncAge = options.minSyncAge
+        let due = activity.withLock { activity in
+            activity.lastUsed = .now
+            return !activity.syncing.isDisjoint(with: kinds)
+                || kinds.contains { kind in activity.lastSync[kind].map { .now - $0 >= minSyncAge } ?? true }
+        }
+        if due { try await syncStale(kinds: kinds) }
+    }
+
+    private func syncStale(kinds: Set<StoredCollection.Kind>) async throws {
         let now = ContinuousClock.now
+        let lastSync = activity.withLock { $0.lastSync }
         let stale = kinds.filter { kind in lastSync[kind].map { now - $0 >= options.minSyncAge } ?? true }
         do {
             if !stale.isEmpty {

@@ -2,16 +2,18 @@ import DAV
 import Foundation
 import Logging
 import Store
+import Synchronization
 
 /// One synchronizer per account, created on the account's first request, so every request and the
 /// background poller share its state.
-public actor SyncCoordinator {
+public final class SyncCoordinator: Sendable {
     let store: any Store
     let httpClient: HTTPClientHandle
     let davConfiguration: DAVClientConfiguration
-    public nonisolated let options: SyncOptions
+    public let options: SyncOptions
     let logger: Logger
-    private var synchronizers: [String: AccountSynchronizer] = [:]
+    /// Behind a lock, so that finding an account's synchronizer (every request does) is no hop.
+    private let synchronizers = Mutex<[String: AccountSynchronizer]>([:])
 
     public init(
         store: any Store, httpClient: HTTPClientHandle, davConfiguration: DAVClientConfiguration, options: SyncOptions,
@@ -25,7 +27,7 @@ public actor SyncCoordinator {
     }
 
     /// A DAV client acting with the user's own credentials, on the shared connection pool.
-    public nonisolated func client(for user: GatewayUser) -> DAVClient {
+    public func client(for user: GatewayUser) -> DAVClient {
         DAVClient(
             httpClient: httpClient.client, configuration: davConfiguration, credentials: user.credentials,
             logger: logger)
@@ -34,16 +36,27 @@ public actor SyncCoordinator {
     /// The user's synchronizer, with the credentials of this login.
     public func synchronizer(for user: GatewayUser) async throws -> AccountSynchronizer {
         let client = client(for: user)
-        if let existing = synchronizers[user.accountId] {
-            await existing.touch(client: client)
+        if let existing = synchronizers.withLock({ $0[user.accountId] }) {
+            existing.touch(client: client)
             return existing
         }
+        return try await makeSynchronizer(for: user, client: client)
+    }
+
+    private func makeSynchronizer(for user: GatewayUser, client: DAVClient) async throws -> AccountSynchronizer {
         try await store.registerAccount(id: user.accountId, principalURL: user.principalURL.absoluteString)
-        let synchronizer = AccountSynchronizer(
-            accountId: user.accountId, principalURL: user.principalURL, client: client, store: store, options: options,
-            logger: logger)
-        synchronizers[user.accountId] = synchronizer
-        return synchronizer
+        // Another request of the account may have made it while the store was busy.
+        return synchronizers.withLock { synchronizers in
+            if let existing = synchronizers[user.accountId] {
+                existing.touch(client: client)
+                return existing
+            }
+            let synchronizer = AccountSynchronizer(
+                accountId: user.accountId, principalURL: user.principalURL, client: client, store: store,
+                options: options, logger: logger)
+            synchronizers[user.accountId] = synchronizer
+            return synchronizer
+        }
     }
 
     /// Trims every account's change log to its newest `keepingNewest` entries per data type.
@@ -59,7 +72,8 @@ public actor SyncCoordinator {
     public func activeSynchronizers(within window: Duration) async -> [AccountSynchronizer] {
         var active: [AccountSynchronizer] = []
         let now = ContinuousClock.now
-        for synchronizer in synchronizers.values where now - (await synchronizer.lastActivity) < window {
+        for synchronizer in synchronizers.withLock({ Array($0.values) }) where now - synchronizer.lastActivity < window
+        {
             active.append(synchronizer)
         }
         return active

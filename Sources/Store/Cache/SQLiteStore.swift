@@ -116,38 +116,58 @@ public final class SQLiteStore: Store {
     public func objects(accountId: String, ids: [String], bodies: ObjectBodies) async throws(StoreError)
         -> [StoredObject]
     {
+        let unique = Self.unique(ids)
+        guard !unique.isEmpty else { return [] }
+        return try await read { db in try Self.objects(db, accountId: accountId, ids: unique, bodies: bodies) }
+    }
+
+    public func objects(accountId: String, ids: [String], bodies: ObjectBodies, stateOf dataType: DataType)
+        async throws(StoreError) -> (state: String, objects: [StoredObject])
+    {
+        let unique = Self.unique(ids)
+        let epoch = epoch
+        return try await read { db in
+            let state = try TypeState.fetch(db, accountId: accountId, dataType: dataType)
+            let objects = unique.isEmpty ? [] : try Self.objects(db, accountId: accountId, ids: unique, bodies: bodies)
+            return (StateToken(epoch: epoch, modseq: state.modseq).string, objects)
+        }
+    }
+
+    private static func unique(_ ids: [String]) -> [String] {
+        var seen = Set<String>()
+        return ids.filter { seen.insert($0).inserted }
+    }
+
+    /// The objects of `ids` (no repeats), in that order.
+    private static func objects(_ db: Database, accountId: String, ids: [String], bodies: ObjectBodies) throws
+        -> [StoredObject]
+    {
         let body =
             switch bodies {
             case .all: "body"
             case .unconvertedOnly: "CASE WHEN json IS NULL THEN body ELSE x'' END"
             }
-        var seen = Set<String>()
-        let unique = ids.filter { seen.insert($0).inserted }
-        guard !unique.isEmpty else { return [] }
-        return try await read { db in
-            var found: [String: StoredObject] = [:]
-            // Chunks stay far below SQLite's limit on bound parameters.
-            for start in stride(from: 0, to: unique.count, by: 500) {
-                let chunk = Array(unique[start..<min(start + 500, unique.count)])
-                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-                // Columns read by position, not through Codable: a 10,000-card /get reads every row.
-                let rows = try Row.fetchCursor(
-                    db,
-                    sql: """
-                        SELECT id, collection_id, href, etag, uid, \(body), json FROM object
-                        WHERE account_id = ? AND destroyed = 0 AND id IN (\(placeholders))
-                        """,
-                    arguments: StatementArguments([accountId] + chunk)
-                )
-                while let row = try rows.next() {
-                    let object = StoredObject(
-                        id: row[0], collectionId: row[1], href: row[2], etag: row[3], uid: row[4], body: row[5],
-                        json: row[6])
-                    found[object.id] = object
-                }
+        var found: [String: StoredObject] = [:]
+        // Chunks stay far below SQLite's limit on bound parameters.
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            // Cached per connection: a small /get asks the same shape again and again.
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT id, collection_id, href, etag, uid, \(body), json FROM object
+                    WHERE account_id = ? AND destroyed = 0 AND id IN (\(placeholders))
+                    """)
+            // Columns read by position, not through Codable: a 10,000-card /get reads every row.
+            let rows = try Row.fetchCursor(statement, arguments: StatementArguments([accountId] + chunk))
+            while let row = try rows.next() {
+                let object = StoredObject(
+                    id: row[0], collectionId: row[1], href: row[2], etag: row[3], uid: row[4], body: row[5],
+                    json: row[6])
+                found[object.id] = object
             }
-            return unique.compactMap { found[$0] }
         }
+        return ids.compactMap { found[$0] }
     }
 
     /// Sorted by id, so that repeated calls agree.

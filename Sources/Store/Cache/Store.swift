@@ -22,6 +22,12 @@ public protocol Store: Sendable {
     /// empty where converted JSON exists: a /get of thousands of cached cards need not read the vCards.
     func objects(accountId: String, ids: [String], bodies: ObjectBodies) async throws(StoreError) -> [StoredObject]
 
+    /// Live objects by id, as `objects(accountId:ids:bodies:)` reads them, and the state of `dataType`
+    /// in the same snapshot: a /get's `state` then describes exactly the objects it returns (RFC 8620
+    /// §5.1), and one read serves both.
+    func objects(accountId: String, ids: [String], bodies: ObjectBodies, stateOf dataType: DataType)
+        async throws(StoreError) -> (state: String, objects: [StoredObject])
+
     /// Ids of every live object of a data type (for `/get` with `ids: null` and `/query`).
     func objectIds(accountId: String, dataType: DataType) async throws(StoreError) -> [String]
 
