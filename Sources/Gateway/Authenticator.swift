@@ -42,7 +42,9 @@ public final class Authenticator: Sendable {
     private let davConfiguration: DAVClientConfiguration
     private let ttl: Duration
     private let accountCapabilities: @Sendable (HomePrivileges) -> [String: JSONObject]
-    private let hmacKey = SymmetricKey(size: .bits256)
+    /// Keyed with a key that exists only in this process; copied for each use (keying costs more than
+    /// hashing a header).
+    private let keyedHMAC = HMAC<SHA256>(key: SymmetricKey(size: .bits256))
     private let cache = Mutex<[Data: Entry]>([:])
     private let logger: Logger
 
@@ -102,6 +104,8 @@ public final class Authenticator: Sendable {
     }
 
     private func cacheKey(_ authorization: String) -> Data {
-        Data(HMAC<SHA256>.authenticationCode(for: Data(authorization.utf8), using: hmacKey))
+        var hmac = keyedHMAC
+        hmac.update(data: Data(authorization.utf8))
+        return Data(hmac.finalize())
     }
 }

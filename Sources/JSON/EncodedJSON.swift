@@ -33,4 +33,21 @@ public struct EncodedJSON: Sendable, Hashable {
         head.append(contentsOf: bytes.dropFirst())
         return EncodedJSON(written: head)
     }
+
+    /// For an object's text, the text of the object with only the members named in `keys`, cut out of
+    /// this one without reading the others' values; nil when the text is not an object.
+    public func picking(_ keys: Set<String>) -> EncodedJSON? {
+        let ranges = try? bytes.withUnsafeBytes { buffer throws(JSONParseError) in
+            try JSONReader.memberRanges(buffer, keys: keys)
+        }
+        guard let ranges else { return nil }
+        var picked: [UInt8] = [UInt8(ascii: "{")]
+        picked.reserveCapacity(ranges.reduce(2) { $0 + $1.count + 1 })
+        for (index, range) in ranges.enumerated() {
+            if index > 0 { picked.append(UInt8(ascii: ",")) }
+            picked.append(contentsOf: bytes[range])
+        }
+        picked.append(UInt8(ascii: "}"))
+        return EncodedJSON(written: picked)
+    }
 }

@@ -99,17 +99,17 @@ public enum JSONReader {
         return object
     }
 
-    /// The members named `keys` of the JSON object in `data`, the others skipped unread: for picking
-    /// a few properties out of a large stored object. A skipped value is checked for its structure
-    /// (strings, nesting) only, so this suits JSON the program wrote itself.
-    public static func parseObject(_ data: Data, members keys: Set<String>) throws(JSONParseError) -> JSONObject {
-        try data.withUnsafeBytes { buffer -> Result<JSONObject, JSONParseError> in
-            guard let base = buffer.baseAddress, !buffer.isEmpty else {
-                return .failure(JSONParseError(.unexpectedEndOfInput, offset: 0))
-            }
-            var parser = Parser(base: base.assumingMemoryBound(to: UInt8.self), count: buffer.count)
-            return Result { () throws(JSONParseError) in try parser.parseObjectDocument(members: keys) }
-        }.get()
+    /// Where the members named `keys` of the JSON object in `buffer` are: each range runs from the
+    /// key's opening quote to the end of its value. The other values are skipped unread and checked
+    /// for their structure only (strings, nesting), so this suits JSON the program wrote itself.
+    static func memberRanges(_ buffer: UnsafeRawBufferPointer, keys: Set<String>) throws(JSONParseError)
+        -> [Range<Int>]
+    {
+        guard let base = buffer.baseAddress, !buffer.isEmpty else {
+            throw JSONParseError(.unexpectedEndOfInput, offset: 0)
+        }
+        var parser = Parser(base: base.assumingMemoryBound(to: UInt8.self), count: buffer.count)
+        return try parser.memberRanges(keys: keys)
     }
 
     static func parse(_ buffer: UnsafeRawBufferPointer) -> Result<JSONValue, JSONParseError> {
@@ -257,7 +257,7 @@ private struct Parser {
         }
     }
 
-    mutating func parseObjectDocument(members keys: Set<String>) throws(JSONParseError) -> JSONObject {
+    mutating func memberRanges(keys: Set<String>) throws(JSONParseError) -> [Range<Int>] {
         skipByteOrderMark()
         skipWhitespace()
         guard position < end, base[position] == UInt8(ascii: "{") else {
@@ -265,22 +265,20 @@ private struct Parser {
         }
         position += 1
         skipWhitespace()
-        var object: JSONObject = [:]
+        var ranges: [Range<Int>] = []
         if position < end && base[position] == UInt8(ascii: "}") {
             position += 1
         } else {
             while true {
                 guard position < end, base[position] == quote else { throw unexpected() }
+                let start = position
                 let key = try parseString()
                 skipWhitespace()
                 guard position < end, base[position] == UInt8(ascii: ":") else { throw unexpected() }
                 position += 1
                 skipWhitespace()
-                if keys.contains(key) {
-                    object[key] = try parseValue(depth: 1)
-                } else {
-                    try skipValue()
-                }
+                try skipValue()
+                if keys.contains(key) { ranges.append(start..<position) }
                 skipWhitespace()
                 guard position < end else { throw unexpected() }
                 if base[position] == UInt8(ascii: "}") {
@@ -294,7 +292,7 @@ private struct Parser {
         }
         skipWhitespace()
         if position < end { throw JSONParseError(.trailingData, offset: position) }
-        return object
+        return ranges
     }
 
     /// Moves past the value at `position` without building it: strings to their closing quote,

@@ -3,8 +3,8 @@ import Testing
 
 @testable import JSON
 
-/// `JSONReader.parseObject(_:members:)`: the members asked for, read as a full parse reads them; the
-/// others skipped, however they nest.
+/// `EncodedJSON.picking`: the members asked for, cut out of the text as a full read would see them;
+/// the others skipped, however they nest.
 @Suite struct PickedMembersTests {
     static let card = #"""
         {"@type":"Card","version":"1.0","uid":"urn:uuid:1","name":{"components":[{"kind":"given","value":"A \"q\" \\ b"}],
@@ -14,11 +14,11 @@ import Testing
         """#
 
     @Test func picksExactlyTheMembersAskedFor() throws {
-        let data = Data(Self.card.utf8)
-        let full = try JSONReader.parseObject(data)
+        let encoded = EncodedJSON(written: Array(Self.card.utf8))
+        let full = try #require(encoded.value.objectValue)
         for keys: Set<String> in [[], ["name"], ["emails", "phones"], ["x", "uid", "missing"], Set(full.keys)] {
-            let picked = try JSONReader.parseObject(data, members: keys)
-            #expect(picked == full.filter { keys.contains($0.key) }, "\(keys)")
+            let picked = try #require(encoded.picking(keys))
+            #expect(try JSONReader.parse(picked.bytes) == .object(full.filter { keys.contains($0.key) }), "\(keys)")
         }
     }
 
@@ -27,9 +27,7 @@ import Testing
             "[1]", "", "{", #"{"a":"#, #"{"a":[1,2}"#, #"{"a":"unterminated}"#, #"{"a":1,}"#, #"{"a":1} x"#,
             #"{"a" 1}"#, #"{"a":[1]]}"#,
         ] {
-            #expect(throws: JSONParseError.self, "\(text)") {
-                try JSONReader.parseObject(Data(text.utf8), members: ["b"])
-            }
+            #expect(EncodedJSON(written: Array(text.utf8)).picking(["a", "b"]) == nil, "\(text)")
         }
     }
 }

@@ -58,13 +58,9 @@ struct ContactCardMethods: Sendable {
                         "There are more than \(context.limits.maxObjectsInGet) cards; ask for them by id.")
                 }
             }
-            // Every property: the cached JSON goes into the response as it is, unread.
-            if request.properties == nil {
-                let (state, encoded) = try await cards.encodedCards(ids: ids)
-                return try request.response(state: listedState ?? state, encoded: encoded).arguments
-            }
-            let (state, records) = try await cards.cards(ids: ids, properties: request.properties)
-            return try request.response(state: listedState ?? state, records: records).arguments
+            // The cached JSON goes into the response unread: whole, or cut down to the properties asked for.
+            let (state, encoded) = try await cards.encodedCards(ids: ids)
+            return try request.response(state: listedState ?? state, encoded: encoded).arguments
         } catch let error as StoreError {
             throw MethodError(error)
         }

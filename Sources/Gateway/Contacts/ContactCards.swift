@@ -11,26 +11,21 @@ struct ContactCards: Sendable {
     let blobs: BlobStore
     let accountId: String
 
-    /// The cards of `ids` that exist, in that order, and the ContactCard state they are at; with only
-    /// the `properties` named (and the JMAP ones) when there is such a list: the other members of a
-    /// cached card are skipped unread.
-    func cards(ids: [String], properties: Set<String>? = nil) async throws(StoreError)
-        -> (state: String, cards: [JSONObject])
-    {
+    /// The cards of `ids` that exist, in that order, and the ContactCard state they are at.
+    func cards(ids: [String]) async throws(StoreError) -> (state: String, cards: [JSONObject]) {
         try await resolve(ids: ids) { object, cached in
-            guard let cached else { return nil }
-            let card =
-                if let properties { try? JSONReader.parseObject(cached, members: properties) } else {
-                    try? JSONReader.parseObject(cached)
-                }
-            return card.map { Self.withJMAPProperties($0, of: object) }
+            if let cached, let card = try? JSONReader.parseObject(cached) {
+                return Self.withJMAPProperties(card, of: object)
+            }
+            return nil
         } converted: { object, card in
             Self.withJMAPProperties(card, of: object)
         }
     }
 
     /// The cards of `ids` that exist, in that order, as JSON text with `id` and `addressBookIds`, and the
-    /// ContactCard state they are at: a card converted before is copied from the cache without being read.
+    /// ContactCard state they are at: a card converted before is copied from the cache without being read
+    /// (a /get then copies all of it, or cuts out the properties asked for).
     func encodedCards(ids: [String]) async throws(StoreError)
         -> (state: String, cards: [(id: String, record: EncodedJSON)])
     {

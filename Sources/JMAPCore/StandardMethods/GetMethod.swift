@@ -43,14 +43,17 @@ public struct GetRequest: Sendable, Hashable {
     }
 
     /// The response for records kept as JSON text, `id` included, which go into the response as they are
-    /// when every property is asked for (and are read and projected otherwise).
+    /// when every property is asked for, and otherwise cut down to the requested ones without being read.
     public func response(state: String, encoded records: [(id: String, record: EncodedJSON)]) throws(MethodError)
         -> GetResponse
     {
-        try response(
+        let keys = properties.map { $0.union(["id"]) }
+        return try response(
             state: state,
-            list: records.map {
-                properties == nil ? .encoded($0.record) : .object(project($0.record.value.objectValue ?? [:]))
+            list: records.map { record in
+                guard let keys else { return .encoded(record.record) }
+                return record.record.picking(keys).map { .encoded($0) }
+                    ?? .object(project(record.record.value.objectValue ?? [:]))
             },
             found: Set(records.map(\.id)))
     }

@@ -10,6 +10,8 @@ public final class SQLiteStore: Store {
     private let writer: any DatabaseWriter
     /// Random per database file, part of every state string.
     private let epoch: String
+    /// Reads of up to this many objects by id are done on the calling thread (`readNow`).
+    private static let smallRead = 50
 
     /// Opens (creating it and its directory if needed) the cache file at `path`.
     public convenience init(path: String) throws(StoreError) {
@@ -126,11 +128,12 @@ public final class SQLiteStore: Store {
     {
         let unique = Self.unique(ids)
         let epoch = epoch
-        return try await read { db in
+        let read: @Sendable (Database) throws -> (String, [StoredObject]) = { db in
             let state = try TypeState.fetch(db, accountId: accountId, dataType: dataType)
             let objects = unique.isEmpty ? [] : try Self.objects(db, accountId: accountId, ids: unique, bodies: bodies)
             return (StateToken(epoch: epoch, modseq: state.modseq).string, objects)
         }
+        return unique.count <= Self.smallRead ? try readNow(read) : try await self.read(read)
     }
 
     private static func unique(_ ids: [String]) -> [String] {
@@ -292,6 +295,17 @@ public final class SQLiteStore: Store {
     private func read<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
             return try await writer.read(value)
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// A read of a few rows by key, on the calling thread: the hop to the reader's queue and back
+    /// costs more than such a read. WAL readers never wait for the writer, so this does not block
+    /// on other work; keep it to reads that touch a handful of rows.
+    private func readNow<T: Sendable>(_ value: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try writer.read(value)
         } catch {
             throw Self.storeError(error)
         }
