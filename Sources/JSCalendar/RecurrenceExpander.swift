@@ -12,6 +12,30 @@ public enum RecurrenceExpander {
         public var utcEnd: Date
         /// Whether a RECURRENCE-ID component replaced the generated instance.
         public var isOverride: Bool
+        /// The RECURRENCE-ID of the override whose properties the instance has: its own, or that
+        /// of the RANGE=THISANDFUTURE override it follows (RFC 5545 §3.8.4.4); nil for the master's.
+        public var overrideId: ICalDateTime?
+
+        public init(
+            recurrenceId: ICalDateTime, utcStart: Date, utcEnd: Date, isOverride: Bool, overrideId: ICalDateTime? = nil
+        ) {
+            self.recurrenceId = recurrenceId
+            self.utcStart = utcStart
+            self.utcEnd = utcEnd
+            self.isOverride = isOverride
+            self.overrideId = overrideId ?? (isOverride ? recurrenceId : nil)
+        }
+    }
+
+    /// A RANGE=THISANDFUTURE override (RFC 5545 §3.8.4.4): the instances after it, by RECURRENCE-ID,
+    /// move by the wall-clock shift it gives its own instance and take its duration and properties.
+    struct RangeOverride {
+        var key: Int
+        var id: ICalDateTime
+        /// Wall-clock seconds, in the series' zone, from the RECURRENCE-ID to the override's start.
+        var shift: Int
+        var span: Span
+        var isCancelled: Bool
     }
 
     /// Instances of the logical event made of `components` (a master and/or its overrides,
@@ -55,6 +79,9 @@ public enum RecurrenceExpander {
                 return resolver.zone(of: start)
             }()
             let span = Span(master, start: start, resolver: resolver, floatingZone: floatingZone)
+            let ranges = rangeOverrides(overrides, zone: zone, resolver: resolver, floatingZone: floatingZone)
+            let earliestShift = ranges.map(\.shift).min() ?? 0
+            let latestShift = ranges.map(\.shift).max() ?? 0
             var excluded = Set<Int>()
             var excludedDates = Set<Int>()
             for exdate in master.properties(named: "EXDATE") {
@@ -78,8 +105,9 @@ public enum RecurrenceExpander {
             let rules = master.properties(named: "RRULE").compactMap {
                 RecurrenceRule.parse($0.value, tzid: start.tzid)
             }
-            // Local bound: the window end plus the largest possible UTC offset.
-            let stopAfter = LocalDateTime(secondsSinceEpoch: windowEnd + 2 * 86400)
+            // Local bound: the window end plus the largest possible UTC offset and the largest
+            // backward shift of a RANGE=THISANDFUTURE override.
+            let stopAfter = LocalDateTime(secondsSinceEpoch: windowEnd + 2 * 86400 - min(0, earliestShift))
             let budget = limit + overrides.count + excluded.count + excludedDates.count + 1
             if rules.isEmpty {
                 emit(start.local)
@@ -91,7 +119,7 @@ public enum RecurrenceExpander {
                     isPastUntil: { isPastUntil(rule.until, $0, zone: zone, resolver: resolver) }
                 ) { local in
                     emit(local)
-                    if zone.utcSeconds(of: local) >= windowStart - 366 * 86400 { inWindow += 1 }
+                    if zone.utcSeconds(of: local) >= windowStart - 366 * 86400 - max(0, latestShift) { inWindow += 1 }
                     return inWindow < budget
                 }
             }
@@ -111,13 +139,26 @@ public enum RecurrenceExpander {
                     addOverride(utc, override)
                     continue
                 }
-                let end = span.end(forLocal: local, utcStart: utc, zone: zone)
                 var id = start
                 id.local = local
+                // The latest RANGE=THISANDFUTURE override before this instance, if any, applies.
+                guard let range = ranges.last(where: { $0.key < utc }) else {
+                    let end = span.end(forLocal: local, utcStart: utc, zone: zone)
+                    add(
+                        Instance(
+                            recurrenceId: id, utcStart: Date(timeIntervalSince1970: TimeInterval(utc)),
+                            utcEnd: Date(timeIntervalSince1970: TimeInterval(end)), isOverride: false))
+                    continue
+                }
+                if range.isCancelled { continue }
+                let shifted = local.adding(seconds: range.shift)
+                let shiftedUTC = zone.utcSeconds(of: shifted)
+                let end = range.span.end(forLocal: shifted, utcStart: shiftedUTC, zone: zone)
                 add(
                     Instance(
-                        recurrenceId: id, utcStart: Date(timeIntervalSince1970: TimeInterval(utc)),
-                        utcEnd: Date(timeIntervalSince1970: TimeInterval(end)), isOverride: false))
+                        recurrenceId: id, utcStart: Date(timeIntervalSince1970: TimeInterval(shiftedUTC)),
+                        utcEnd: Date(timeIntervalSince1970: TimeInterval(end)), isOverride: false,
+                        overrideId: range.id))
             }
         }
         // Overrides that match no generated instance are still instances (RFC 5545 §3.8.4.4).
@@ -137,6 +178,28 @@ public enum RecurrenceExpander {
         return instances(
             of: components, resolver: TimeZoneResolver(calendar: root), in: window, limit: limit,
             floatingZone: floatingZone)
+    }
+
+    /// The RANGE=THISANDFUTURE overrides among `overrides`, by RECURRENCE-ID.
+    static func rangeOverrides(
+        _ overrides: [Int: ICalComponent], zone: ICalTimeZone, resolver: TimeZoneResolver, floatingZone: ICalTimeZone
+    ) -> [RangeOverride] {
+        var result: [RangeOverride] = []
+        for (key, component) in overrides {
+            guard let property = component.property("RECURRENCE-ID"),
+                property.firstParameter("RANGE")?.uppercased() == "THISANDFUTURE",
+                let id = ICalDateTime.parse(property)
+            else { continue }
+            let startValue = component.property("DTSTART").flatMap(ICalDateTime.parse) ?? id
+            let startUTC = resolver.utcSeconds(of: startValue, floatingZone: floatingZone)
+            let shift = zone.local(ofUTC: startUTC).secondsSinceEpoch - zone.local(ofUTC: key).secondsSinceEpoch
+            result.append(
+                RangeOverride(
+                    key: key, id: id, shift: shift,
+                    span: Span(component, start: startValue, resolver: resolver, floatingZone: floatingZone),
+                    isCancelled: component.property("STATUS")?.text.uppercased() == "CANCELLED"))
+        }
+        return result.sorted { $0.key < $1.key }
     }
 
     static func isPastUntil(

@@ -124,8 +124,14 @@ import Testing
                         in: Date(timeIntervalSince1970: -2_208_988_800)...Date(timeIntervalSince1970: 253_402_300_799),
                         limit: 300, floatingZone: Self.auckland)
                     for instance in instances {
-                        let key = resolver.utcSeconds(of: instance.recurrenceId, floatingZone: Self.auckland)
-                        guard let index = instance.isOverride ? overrideIndex[key] : master else { continue }
+                        // Credited to the override whose properties it has (RANGE=THISANDFUTURE too).
+                        let index: Int?
+                        if let overrideId = instance.overrideId {
+                            index = overrideIndex[resolver.utcSeconds(of: overrideId, floatingZone: Self.auckland)]
+                        } else {
+                            index = master
+                        }
+                        guard let index else { continue }
                         ours[index, default: []].append(
                             [Int(instance.utcStart.timeIntervalSince1970), Int(instance.utcEnd.timeIntervalSince1970)])
                     }
