@@ -96,11 +96,12 @@ public enum RecurrenceExpander {
                     }
                 }
             }
-            var starts: [(LocalDateTime, Int)] = []
-            func emit(_ local: LocalDateTime) {
+            /// Each start with the span an RDATE PERIOD gives it (nil: the component's).
+            var starts: [(local: LocalDateTime, utc: Int, period: Span?)] = []
+            func emit(_ local: LocalDateTime, period: Span? = nil) {
                 let utc = zone.utcSeconds(of: local)
                 if excluded.contains(utc) || excludedDates.contains(local.dayNumber) { return }
-                starts.append((local, utc))
+                starts.append((local, utc, period))
             }
             let rules = master.properties(named: "RRULE").compactMap {
                 RecurrenceRule.parse($0.value, tzid: start.tzid)
@@ -124,17 +125,32 @@ public enum RecurrenceExpander {
                 }
             }
             for rdate in master.properties(named: "RDATE") {
+                let tzid = rdate.firstParameter("TZID")
                 for item in rdate.value.split(separator: ",") {
-                    let text = String(item.split(separator: "/").first ?? item)
-                    guard let value = ICalDateTime.parse(text, tzid: rdate.firstParameter("TZID")) else { continue }
+                    let parts = item.split(separator: "/", maxSplits: 1).map(String.init)
+                    guard let text = parts.first, let value = ICalDateTime.parse(text, tzid: tzid) else { continue }
                     let local =
                         value.isDate || value.zone == .floating
                         ? value.local : zone.local(ofUTC: resolver.utcSeconds(of: value, floatingZone: zone))
-                    emit(local)
+                    // A PERIOD's end or duration is that instance's (jscalendar-icalendar §2.3.33:
+                    // it becomes the override's duration).
+                    var period: Span?
+                    if parts.count == 2 {
+                        if let duration = ICalDuration.parse(parts[1]) {
+                            period = Span(exactSeconds: nil, nominal: duration, isDate: false)
+                        } else if let end = ICalDateTime.parse(parts[1], tzid: tzid) {
+                            let startUTC = resolver.utcSeconds(of: value, floatingZone: zone)
+                            let endUTC = resolver.utcSeconds(of: end, floatingZone: zone)
+                            period = Span(exactSeconds: max(0, endUTC - startUTC), nominal: nil, isDate: false)
+                        }
+                    }
+                    emit(local, period: period)
                 }
             }
             var seenStarts = Set<Int>()
-            for (local, utc) in starts.sorted(by: { $0.1 < $1.1 }) where seenStarts.insert(utc).inserted {
+            // Of two equal starts the RDATE PERIOD's is kept: it is the more explicit.
+            let ordered = starts.sorted { ($0.utc, $0.period == nil ? 1 : 0) < ($1.utc, $1.period == nil ? 1 : 0) }
+            for (local, utc, period) in ordered where seenStarts.insert(utc).inserted {
                 if let override = overrides[utc] {
                     addOverride(utc, override)
                     continue
@@ -143,7 +159,7 @@ public enum RecurrenceExpander {
                 id.local = local
                 // The latest RANGE=THISANDFUTURE override before this instance, if any, applies.
                 guard let range = ranges.last(where: { $0.key < utc }) else {
-                    let end = span.end(forLocal: local, utcStart: utc, zone: zone)
+                    let end = (period ?? span).end(forLocal: local, utcStart: utc, zone: zone)
                     add(
                         Instance(
                             recurrenceId: id, utcStart: Date(timeIntervalSince1970: TimeInterval(utc)),
@@ -160,6 +176,12 @@ public enum RecurrenceExpander {
                         utcEnd: Date(timeIntervalSince1970: TimeInterval(end)), isOverride: false,
                         overrideId: range.id))
             }
+        }
+        // A to-do with DUE and no DTSTART is one instance at DUE (as `utcRange` reads it).
+        if let master, master.property("DTSTART") == nil, let due = master.property("DUE").flatMap(ICalDateTime.parse),
+            let range = utcRange(of: master, resolver: resolver, floatingZone: floatingZone)
+        {
+            add(Instance(recurrenceId: due, utcStart: range.start, utcEnd: range.end, isOverride: false))
         }
         // Overrides that match no generated instance are still instances (RFC 5545 §3.8.4.4).
         for (key, component) in overrides where !seenOverrides.contains(key) { addOverride(key, component) }
@@ -257,6 +279,12 @@ public enum RecurrenceExpander {
         var exactSeconds: Int?
         var nominal: ICalDuration?
         var isDate: Bool
+
+        init(exactSeconds: Int?, nominal: ICalDuration?, isDate: Bool) {
+            self.exactSeconds = exactSeconds
+            self.nominal = nominal
+            self.isDate = isDate
+        }
 
         init(_ component: ICalComponent, start: ICalDateTime, resolver: TimeZoneResolver, floatingZone: ICalTimeZone) {
             isDate = start.isDate
