@@ -147,6 +147,27 @@ public enum RecurrenceExpander {
                     emit(local, period: period)
                 }
             }
+            // EXRULE (RFC 2445 §4.8.5.2, deprecated by RFC 5545 Appendix A.3) removes the starts it
+            // generates up to the last one gathered; DTSTART, which every rule yields first, stays.
+            if let last = starts.map(\.local).max(), master.property("EXRULE") != nil {
+                var ruleExcluded = Set<Int>()
+                for property in master.properties(named: "EXRULE") {
+                    guard let rule = RecurrenceRule.parse(property.value, tzid: start.tzid) else { continue }
+                    var isFirst = true
+                    RecurrenceIterator.visit(
+                        rule: rule, start: start.local, isDate: start.isDate, stopAfter: last,
+                        isPastUntil: { isPastUntil(rule.until, $0, zone: zone, resolver: resolver) }
+                    ) { local in
+                        if isFirst {
+                            isFirst = false
+                        } else {
+                            ruleExcluded.insert(zone.utcSeconds(of: local))
+                        }
+                        return true
+                    }
+                }
+                starts.removeAll { ruleExcluded.contains($0.utc) }
+            }
             var seenStarts = Set<Int>()
             // Of two equal starts the RDATE PERIOD's is kept: it is the more explicit.
             let ordered = starts.sorted { ($0.utc, $0.period == nil ? 1 : 0) < ($1.utc, $1.period == nil ? 1 : 0) }
@@ -244,11 +265,15 @@ public enum RecurrenceExpander {
 
     /// The UTC start and end of a single (non-recurring or override) VEVENT/VTODO: DTEND, DUE or
     /// DURATION; a DATE start without either lasts one day, a DATE-TIME start zero (RFC 5545
-    /// §3.6.1). A VTODO without DTSTART uses DUE for both.
+    /// §3.6.1). An override without DTSTART starts at its RECURRENCE-ID; a VTODO without either
+    /// uses DUE for both.
     public static func utcRange(
         of component: ICalComponent, resolver: TimeZoneResolver, floatingZone: ICalTimeZone = .utc
     ) -> (start: Date, end: Date)? {
-        let startValue = component.property("DTSTART").flatMap(ICalDateTime.parse)
+        // An override without DTSTART is not moved: it starts at its RECURRENCE-ID.
+        let startValue =
+            component.property("DTSTART").flatMap(ICalDateTime.parse)
+            ?? component.property("RECURRENCE-ID").flatMap(ICalDateTime.parse)
         let dueValue = component.property("DUE").flatMap(ICalDateTime.parse)
         guard let start = startValue ?? dueValue else { return nil }
         let zone: ICalTimeZone = {
@@ -274,10 +299,13 @@ public enum RecurrenceExpander {
     }
 
     /// How long each instance lasts: DTEND/DUE gives the same exact duration to every instance,
-    /// DURATION the same nominal one (RFC 5545 §3.8.5.3).
+    /// DURATION the same nominal one (RFC 5545 §3.8.5.3). Between two DATE or floating values the
+    /// exact duration is one of wall time (they have no zone, §3.3.4, §3.3.5): an all-day event
+    /// ends at midnight even where the floating zone changes its offset in between.
     struct Span {
         var exactSeconds: Int?
         var nominal: ICalDuration?
+        var wallSeconds: Int?
         var isDate: Bool
 
         init(exactSeconds: Int?, nominal: ICalDuration?, isDate: Bool) {
@@ -292,9 +320,13 @@ public enum RecurrenceExpander {
             if let endProperty, let end = ICalDateTime.parse(endProperty) {
                 let startZone: ICalTimeZone = start.isDate ? floatingZone : resolver.zone(of: start)
                 let endZone: ICalTimeZone = end.isDate ? floatingZone : resolver.zone(of: end)
-                let startUTC = Self.utc(start, startZone, floatingZone)
-                let endUTC = Self.utc(end, endZone, floatingZone)
-                exactSeconds = max(0, endUTC - startUTC)
+                if Self.isWall(start, resolver), Self.isWall(end, resolver) {
+                    wallSeconds = max(0, end.local.secondsSinceEpoch - start.local.secondsSinceEpoch)
+                } else {
+                    let startUTC = Self.utc(start, startZone, floatingZone)
+                    let endUTC = Self.utc(end, endZone, floatingZone)
+                    exactSeconds = max(0, endUTC - startUTC)
+                }
             } else if let duration = component.property("DURATION").flatMap({ ICalDuration.parse($0.value) }) {
                 nominal = duration
             } else if start.isDate {
@@ -304,6 +336,13 @@ public enum RecurrenceExpander {
             }
         }
 
+        /// A DATE or floating value: a wall time in no zone.
+        static func isWall(_ value: ICalDateTime, _ resolver: TimeZoneResolver) -> Bool {
+            if value.isDate { return true }
+            if case .floating = resolver.zone(of: value) { return true }
+            return false
+        }
+
         static func utc(_ value: ICalDateTime, _ zone: ICalTimeZone, _ floating: ICalTimeZone) -> Int {
             if case .floating = zone { return floating.utcSeconds(of: value.local) }
             return zone.utcSeconds(of: value.local)
@@ -311,6 +350,7 @@ public enum RecurrenceExpander {
 
         func end(forLocal local: LocalDateTime, utcStart: Int, zone: ICalTimeZone) -> Int {
             if let exactSeconds { return utcStart + exactSeconds }
+            if let wallSeconds { return max(utcStart, zone.utcSeconds(of: local.adding(seconds: wallSeconds))) }
             guard let nominal else { return utcStart }
             let wallEnd = local.adding(days: nominal.signedDays)
             let end = zone.utcSeconds(of: wallEnd) + nominal.signedSeconds

@@ -70,4 +70,50 @@ import Testing
         #expect(instances.map(\.utcStart) == [utc("1998-04-15T23:59:59Z")])
         #expect(instances.map(\.utcEnd) == [utc("1998-04-15T23:59:59Z")])
     }
+
+    /// An all-day event's DTEND-DTSTART is a number of days, not of hours: floating in
+    /// Pacific/Auckland, 2012-04-01 lasts 25 hours (NZDT ends at 03:00), and the instance still
+    /// ends at midnight of 2012-04-02 (RFC 5545 §3.3.4: DATE values have no zone).
+    @Test func allDayInstancesEndAtMidnightAcrossDST() {
+        let text = """
+            BEGIN:VCALENDAR\r
+            BEGIN:VEVENT\r
+            UID:r\r
+            DTSTART;VALUE=DATE:20110401\r
+            DTEND;VALUE=DATE:20110402\r
+            RRULE:FREQ=YEARLY;COUNT=2\r
+            END:VEVENT\r
+            END:VCALENDAR\r
+
+            """
+        let auckland = ICalTimeZone.iana(TimeZone(identifier: "Pacific/Auckland") ?? .gmt)
+        let instances = RecurrenceExpander.instances(
+            uid: "r", in: ICalParser.parse(text).calendar,
+            window: Date(timeIntervalSince1970: 0)...Date(timeIntervalSince1970: 4_102_444_800), limit: 5,
+            floatingZone: auckland)
+        // 2012-04-01 00:00 NZDT (+13) = 2012-03-31 11:00Z; 2012-04-02 00:00 NZST (+12) = 12:00Z.
+        #expect(instances.last?.utcStart == utc("2012-03-31T11:00:00Z"))
+        #expect(instances.last?.utcEnd == utc("2012-04-01T12:00:00Z"))
+    }
+
+    /// EXRULE (RFC 2445 §4.8.5.2, deprecated in RFC 5545 Appendix A.3) removes the instances it
+    /// generates: the RFC 2445 example "every Friday the 13th" excluded from every Friday.
+    /// Fridays from 1998-02-06: 02-06, (02-13 excluded), 02-20, 02-27, 03-06, (03-13 excluded), 03-20.
+    @Test func exruleExcludesItsInstances() {
+        let instances = Self.expand(
+            """
+            BEGIN:VEVENT\r
+            UID:r\r
+            DTSTART:19980206T090000Z\r
+            RRULE:FREQ=WEEKLY;BYDAY=FR;UNTIL=19980321T000000Z\r
+            EXRULE:FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13\r
+            END:VEVENT\r
+
+            """)
+        #expect(
+            instances.map(\.utcStart) == [
+                utc("1998-02-06T09:00:00Z"), utc("1998-02-20T09:00:00Z"), utc("1998-02-27T09:00:00Z"),
+                utc("1998-03-06T09:00:00Z"), utc("1998-03-20T09:00:00Z"),
+            ])
+    }
 }
