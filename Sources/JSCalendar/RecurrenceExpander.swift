@@ -12,6 +12,30 @@ public enum RecurrenceExpander {
         public var utcEnd: Date
         /// Whether a RECURRENCE-ID component replaced the generated instance.
         public var isOverride: Bool
+        /// The RECURRENCE-ID of the override whose properties the instance has: its own, or that
+        /// of the RANGE=THISANDFUTURE override it follows (RFC 5545 §3.8.4.4); nil for the master's.
+        public var overrideId: ICalDateTime?
+
+        public init(
+            recurrenceId: ICalDateTime, utcStart: Date, utcEnd: Date, isOverride: Bool, overrideId: ICalDateTime? = nil
+        ) {
+            self.recurrenceId = recurrenceId
+            self.utcStart = utcStart
+            self.utcEnd = utcEnd
+            self.isOverride = isOverride
+            self.overrideId = overrideId ?? (isOverride ? recurrenceId : nil)
+        }
+    }
+
+    /// A RANGE=THISANDFUTURE override (RFC 5545 §3.8.4.4): the instances after it, by RECURRENCE-ID,
+    /// move by the wall-clock shift it gives its own instance and take its duration and properties.
+    struct RangeOverride {
+        var key: Int
+        var id: ICalDateTime
+        /// Wall-clock seconds, in the series' zone, from the RECURRENCE-ID to the override's start.
+        var shift: Int
+        var span: Span
+        var isCancelled: Bool
     }
 
     /// Instances of the logical event made of `components` (a master and/or its overrides,
@@ -55,6 +79,9 @@ public enum RecurrenceExpander {
                 return resolver.zone(of: start)
             }()
             let span = Span(master, start: start, resolver: resolver, floatingZone: floatingZone)
+            let ranges = rangeOverrides(overrides, zone: zone, resolver: resolver, floatingZone: floatingZone)
+            let earliestShift = ranges.map(\.shift).min() ?? 0
+            let latestShift = ranges.map(\.shift).max() ?? 0
             var excluded = Set<Int>()
             var excludedDates = Set<Int>()
             for exdate in master.properties(named: "EXDATE") {
@@ -69,17 +96,19 @@ public enum RecurrenceExpander {
                     }
                 }
             }
-            var starts: [(LocalDateTime, Int)] = []
-            func emit(_ local: LocalDateTime) {
+            /// Each start with the span an RDATE PERIOD gives it (nil: the component's).
+            var starts: [(local: LocalDateTime, utc: Int, period: Span?)] = []
+            func emit(_ local: LocalDateTime, period: Span? = nil) {
                 let utc = zone.utcSeconds(of: local)
                 if excluded.contains(utc) || excludedDates.contains(local.dayNumber) { return }
-                starts.append((local, utc))
+                starts.append((local, utc, period))
             }
             let rules = master.properties(named: "RRULE").compactMap {
                 RecurrenceRule.parse($0.value, tzid: start.tzid)
             }
-            // Local bound: the window end plus the largest possible UTC offset.
-            let stopAfter = LocalDateTime(secondsSinceEpoch: windowEnd + 2 * 86400)
+            // Local bound: the window end plus the largest possible UTC offset and the largest
+            // backward shift of a RANGE=THISANDFUTURE override.
+            let stopAfter = LocalDateTime(secondsSinceEpoch: windowEnd + 2 * 86400 - min(0, earliestShift))
             let budget = limit + overrides.count + excluded.count + excludedDates.count + 1
             if rules.isEmpty {
                 emit(start.local)
@@ -91,34 +120,89 @@ public enum RecurrenceExpander {
                     isPastUntil: { isPastUntil(rule.until, $0, zone: zone, resolver: resolver) }
                 ) { local in
                     emit(local)
-                    if zone.utcSeconds(of: local) >= windowStart - 366 * 86400 { inWindow += 1 }
+                    if zone.utcSeconds(of: local) >= windowStart - 366 * 86400 - max(0, latestShift) { inWindow += 1 }
                     return inWindow < budget
                 }
             }
             for rdate in master.properties(named: "RDATE") {
+                let tzid = rdate.firstParameter("TZID")
                 for item in rdate.value.split(separator: ",") {
-                    let text = String(item.split(separator: "/").first ?? item)
-                    guard let value = ICalDateTime.parse(text, tzid: rdate.firstParameter("TZID")) else { continue }
+                    let parts = item.split(separator: "/", maxSplits: 1).map(String.init)
+                    guard let text = parts.first, let value = ICalDateTime.parse(text, tzid: tzid) else { continue }
                     let local =
                         value.isDate || value.zone == .floating
                         ? value.local : zone.local(ofUTC: resolver.utcSeconds(of: value, floatingZone: zone))
-                    emit(local)
+                    // A PERIOD's end or duration is that instance's (jscalendar-icalendar §2.3.33:
+                    // it becomes the override's duration).
+                    var period: Span?
+                    if parts.count == 2 {
+                        if let duration = ICalDuration.parse(parts[1]) {
+                            period = Span(exactSeconds: nil, nominal: duration, isDate: false)
+                        } else if let end = ICalDateTime.parse(parts[1], tzid: tzid) {
+                            let startUTC = resolver.utcSeconds(of: value, floatingZone: zone)
+                            let endUTC = resolver.utcSeconds(of: end, floatingZone: zone)
+                            period = Span(exactSeconds: max(0, endUTC - startUTC), nominal: nil, isDate: false)
+                        }
+                    }
+                    emit(local, period: period)
                 }
             }
+            // EXRULE (RFC 2445 §4.8.5.2, deprecated by RFC 5545 Appendix A.3) removes the starts it
+            // generates up to the last one gathered; DTSTART, which every rule yields first, stays.
+            if let last = starts.map(\.local).max(), master.property("EXRULE") != nil {
+                var ruleExcluded = Set<Int>()
+                for property in master.properties(named: "EXRULE") {
+                    guard let rule = RecurrenceRule.parse(property.value, tzid: start.tzid) else { continue }
+                    var isFirst = true
+                    RecurrenceIterator.visit(
+                        rule: rule, start: start.local, isDate: start.isDate, stopAfter: last,
+                        isPastUntil: { isPastUntil(rule.until, $0, zone: zone, resolver: resolver) }
+                    ) { local in
+                        if isFirst {
+                            isFirst = false
+                        } else {
+                            ruleExcluded.insert(zone.utcSeconds(of: local))
+                        }
+                        return true
+                    }
+                }
+                starts.removeAll { ruleExcluded.contains($0.utc) }
+            }
             var seenStarts = Set<Int>()
-            for (local, utc) in starts.sorted(by: { $0.1 < $1.1 }) where seenStarts.insert(utc).inserted {
+            // Of two equal starts the RDATE PERIOD's is kept: it is the more explicit.
+            let ordered = starts.sorted { ($0.utc, $0.period == nil ? 1 : 0) < ($1.utc, $1.period == nil ? 1 : 0) }
+            for (local, utc, period) in ordered where seenStarts.insert(utc).inserted {
                 if let override = overrides[utc] {
                     addOverride(utc, override)
                     continue
                 }
-                let end = span.end(forLocal: local, utcStart: utc, zone: zone)
                 var id = start
                 id.local = local
+                // The latest RANGE=THISANDFUTURE override before this instance, if any, applies.
+                guard let range = ranges.last(where: { $0.key < utc }) else {
+                    let end = (period ?? span).end(forLocal: local, utcStart: utc, zone: zone)
+                    add(
+                        Instance(
+                            recurrenceId: id, utcStart: Date(timeIntervalSince1970: TimeInterval(utc)),
+                            utcEnd: Date(timeIntervalSince1970: TimeInterval(end)), isOverride: false))
+                    continue
+                }
+                if range.isCancelled { continue }
+                let shifted = local.adding(seconds: range.shift)
+                let shiftedUTC = zone.utcSeconds(of: shifted)
+                let end = range.span.end(forLocal: shifted, utcStart: shiftedUTC, zone: zone)
                 add(
                     Instance(
-                        recurrenceId: id, utcStart: Date(timeIntervalSince1970: TimeInterval(utc)),
-                        utcEnd: Date(timeIntervalSince1970: TimeInterval(end)), isOverride: false))
+                        recurrenceId: id, utcStart: Date(timeIntervalSince1970: TimeInterval(shiftedUTC)),
+                        utcEnd: Date(timeIntervalSince1970: TimeInterval(end)), isOverride: false,
+                        overrideId: range.id))
             }
+        }
+        // A to-do with DUE and no DTSTART is one instance at DUE (as `utcRange` reads it).
+        if let master, master.property("DTSTART") == nil, let due = master.property("DUE").flatMap(ICalDateTime.parse),
+            let range = utcRange(of: master, resolver: resolver, floatingZone: floatingZone)
+        {
+            add(Instance(recurrenceId: due, utcStart: range.start, utcEnd: range.end, isOverride: false))
         }
         // Overrides that match no generated instance are still instances (RFC 5545 §3.8.4.4).
         for (key, component) in overrides where !seenOverrides.contains(key) { addOverride(key, component) }
@@ -137,6 +221,28 @@ public enum RecurrenceExpander {
         return instances(
             of: components, resolver: TimeZoneResolver(calendar: root), in: window, limit: limit,
             floatingZone: floatingZone)
+    }
+
+    /// The RANGE=THISANDFUTURE overrides among `overrides`, by RECURRENCE-ID.
+    static func rangeOverrides(
+        _ overrides: [Int: ICalComponent], zone: ICalTimeZone, resolver: TimeZoneResolver, floatingZone: ICalTimeZone
+    ) -> [RangeOverride] {
+        var result: [RangeOverride] = []
+        for (key, component) in overrides {
+            guard let property = component.property("RECURRENCE-ID"),
+                property.firstParameter("RANGE")?.uppercased() == "THISANDFUTURE",
+                let id = ICalDateTime.parse(property)
+            else { continue }
+            let startValue = component.property("DTSTART").flatMap(ICalDateTime.parse) ?? id
+            let startUTC = resolver.utcSeconds(of: startValue, floatingZone: floatingZone)
+            let shift = zone.local(ofUTC: startUTC).secondsSinceEpoch - zone.local(ofUTC: key).secondsSinceEpoch
+            result.append(
+                RangeOverride(
+                    key: key, id: id, shift: shift,
+                    span: Span(component, start: startValue, resolver: resolver, floatingZone: floatingZone),
+                    isCancelled: component.property("STATUS")?.text.uppercased() == "CANCELLED"))
+        }
+        return result.sorted { $0.key < $1.key }
     }
 
     static func isPastUntil(
@@ -159,11 +265,15 @@ public enum RecurrenceExpander {
 
     /// The UTC start and end of a single (non-recurring or override) VEVENT/VTODO: DTEND, DUE or
     /// DURATION; a DATE start without either lasts one day, a DATE-TIME start zero (RFC 5545
-    /// §3.6.1). A VTODO without DTSTART uses DUE for both.
+    /// §3.6.1). An override without DTSTART starts at its RECURRENCE-ID; a VTODO without either
+    /// uses DUE for both.
     public static func utcRange(
         of component: ICalComponent, resolver: TimeZoneResolver, floatingZone: ICalTimeZone = .utc
     ) -> (start: Date, end: Date)? {
-        let startValue = component.property("DTSTART").flatMap(ICalDateTime.parse)
+        // An override without DTSTART is not moved: it starts at its RECURRENCE-ID.
+        let startValue =
+            component.property("DTSTART").flatMap(ICalDateTime.parse)
+            ?? component.property("RECURRENCE-ID").flatMap(ICalDateTime.parse)
         let dueValue = component.property("DUE").flatMap(ICalDateTime.parse)
         guard let start = startValue ?? dueValue else { return nil }
         let zone: ICalTimeZone = {
@@ -189,11 +299,20 @@ public enum RecurrenceExpander {
     }
 
     /// How long each instance lasts: DTEND/DUE gives the same exact duration to every instance,
-    /// DURATION the same nominal one (RFC 5545 §3.8.5.3).
+    /// DURATION the same nominal one (RFC 5545 §3.8.5.3). Between two DATE or floating values the
+    /// exact duration is one of wall time (they have no zone, §3.3.4, §3.3.5): an all-day event
+    /// ends at midnight even where the floating zone changes its offset in between.
     struct Span {
         var exactSeconds: Int?
         var nominal: ICalDuration?
+        var wallSeconds: Int?
         var isDate: Bool
+
+        init(exactSeconds: Int?, nominal: ICalDuration?, isDate: Bool) {
+            self.exactSeconds = exactSeconds
+            self.nominal = nominal
+            self.isDate = isDate
+        }
 
         init(_ component: ICalComponent, start: ICalDateTime, resolver: TimeZoneResolver, floatingZone: ICalTimeZone) {
             isDate = start.isDate
@@ -201,9 +320,13 @@ public enum RecurrenceExpander {
             if let endProperty, let end = ICalDateTime.parse(endProperty) {
                 let startZone: ICalTimeZone = start.isDate ? floatingZone : resolver.zone(of: start)
                 let endZone: ICalTimeZone = end.isDate ? floatingZone : resolver.zone(of: end)
-                let startUTC = Self.utc(start, startZone, floatingZone)
-                let endUTC = Self.utc(end, endZone, floatingZone)
-                exactSeconds = max(0, endUTC - startUTC)
+                if Self.isWall(start, resolver), Self.isWall(end, resolver) {
+                    wallSeconds = max(0, end.local.secondsSinceEpoch - start.local.secondsSinceEpoch)
+                } else {
+                    let startUTC = Self.utc(start, startZone, floatingZone)
+                    let endUTC = Self.utc(end, endZone, floatingZone)
+                    exactSeconds = max(0, endUTC - startUTC)
+                }
             } else if let duration = component.property("DURATION").flatMap({ ICalDuration.parse($0.value) }) {
                 nominal = duration
             } else if start.isDate {
@@ -213,6 +336,13 @@ public enum RecurrenceExpander {
             }
         }
 
+        /// A DATE or floating value: a wall time in no zone.
+        static func isWall(_ value: ICalDateTime, _ resolver: TimeZoneResolver) -> Bool {
+            if value.isDate { return true }
+            if case .floating = resolver.zone(of: value) { return true }
+            return false
+        }
+
         static func utc(_ value: ICalDateTime, _ zone: ICalTimeZone, _ floating: ICalTimeZone) -> Int {
             if case .floating = zone { return floating.utcSeconds(of: value.local) }
             return zone.utcSeconds(of: value.local)
@@ -220,6 +350,7 @@ public enum RecurrenceExpander {
 
         func end(forLocal local: LocalDateTime, utcStart: Int, zone: ICalTimeZone) -> Int {
             if let exactSeconds { return utcStart + exactSeconds }
+            if let wallSeconds { return max(utcStart, zone.utcSeconds(of: local.adding(seconds: wallSeconds))) }
             guard let nominal else { return utcStart }
             let wallEnd = local.adding(days: nominal.signedDays)
             let end = zone.utcSeconds(of: wallEnd) + nominal.signedSeconds
