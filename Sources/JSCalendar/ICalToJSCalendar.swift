@@ -118,7 +118,7 @@ struct ICalToJSCalendar {
 
 /// Reads one component into a JSCalendar object, collecting what it keeps.
 struct ComponentReader {
-    enum Kind { case group, event, task, alert }
+    enum Kind { case group, event, task, alert, participant, location }
 
     let component: ICalComponent
     let resolver: TimeZoneResolver
@@ -131,6 +131,11 @@ struct ComponentReader {
     var jsprops: [ICalProperty] = []
     /// recurrenceOverrides keys that RECURRENCE-ID components will take (see `group()`).
     var overriddenKeys: Set<String> = []
+    /// ORGANIZER and ATTENDEE properties, converted together after the other properties (§2.3.29).
+    var organizerProperty: ICalProperty?
+    var attendeeProperties: [ICalProperty] = []
+    var locationProperties: [ICalProperty] = []
+    var geoProperties: [ICalProperty] = []
 
     init(component: ICalComponent, resolver: TimeZoneResolver, kind: Kind) {
         self.component = component
@@ -154,12 +159,14 @@ struct ComponentReader {
         converted[path] = .object(entry)
     }
 
+    /// The "iCalendar" member. A Location or Participant always gets one: its name says the
+    /// object came from a VLOCATION or PARTICIPANT component rather than a property (§3.5).
     func icalendarValue() -> JSONValue? {
         var result: JSONObject = ["@type": "ICalComponent", "name": .string(component.name.lowercased())]
         if !converted.isEmpty { result["convertedProperties"] = .object(converted) }
         if !keptProperties.isEmpty { result["properties"] = .array(keptProperties) }
         if !keptComponents.isEmpty { result["components"] = .array(keptComponents) }
-        return result.count > 2 ? .object(result) : nil
+        return result.count > 2 || kind == .participant || kind == .location ? .object(result) : nil
     }
 
     static func utcString(_ property: ICalProperty) -> String? {
@@ -196,7 +203,10 @@ struct ComponentReader {
             case "UID" where first && property.parameters.isEmpty: object["uid"] = .string(property.text)
             case "NAME" where first:
                 object["title"] = .string(property.text)
-                note("title", property, consumed: [])
+                note("title", property, consumed: readLocale(property))
+            case "SOURCE" where first && property.parameters.allSatisfy({ $0.name.uppercased() == "VALUE" }):
+                object["source"] = .string(property.value)
+            case "CONCEPT" where readConcept(property): continue
             case "COLOR" where first && property.parameters.isEmpty: object["color"] = .string(property.text)
             case "CREATED" where first && Self.utcString(property) != nil:
                 object["created"] = .string(Self.utcString(property) ?? "")
@@ -204,7 +214,10 @@ struct ComponentReader {
                 object["updated"] = .string(Self.utcString(property) ?? "")
             case "DESCRIPTION" where first:
                 object["description"] = .string(property.text)
-                note("description", property, consumed: [])
+                // The Group's locale comes from NAME first, else DESCRIPTION (§3.3 Table 27).
+                let name = component.property("NAME")
+                let consumed = name?.parameter("LANGUAGE")?.count == 1 ? [] : readLocale(property)
+                note("description", property, consumed: consumed)
             default: keep(property)
             }
         }
@@ -225,7 +238,8 @@ struct ComponentReader {
                 object["uid"] = .string(property.text)
             case "SUMMARY" where first:
                 object["title"] = .string(property.text)
-                note("title", property, consumed: [])
+                note("title", property, consumed: readLocale(property))
+            case "CONCEPT" where readConcept(property): continue
             case "DESCRIPTION" where first && !hasStyled:
                 object["description"] = .string(property.text)
                 note("description", property, consumed: [])
@@ -250,7 +264,19 @@ struct ComponentReader {
                 }
                 object["duration"] = .string(duration.jsonString)
                 var consumed: Set<String> = ["VALUE"]
-                if end.tzid == startZoneTZID { consumed.insert("TZID") }
+                if case .tzid(let tzid) = end.zone, let iana = TimeZoneResolver.ianaIdentifier(for: tzid) {
+                    // Another zone than the start's is "endTimeZone" (§2.3.14).
+                    if object["timeZone"] != nil, object["timeZone"]?.stringValue != iana {
+                        object["endTimeZone"] = .string(iana)
+                        if iana == tzid { consumed.insert("TZID") }
+                    } else if end.tzid == startZoneTZID, iana == tzid {
+                        consumed.insert("TZID")
+                    }
+                } else if end.tzid == startZoneTZID,
+                    end.tzid.map({ TimeZoneResolver.ianaIdentifier(for: $0) == $0 }) ?? true
+                {
+                    consumed.insert("TZID")
+                }
                 note("duration", property, consumed: consumed, name: "dtend")
                 if end.zone != start.zone, end.tzid == nil {
                     // A UTC or floating end for a zoned start: remember the form.
@@ -259,7 +285,9 @@ struct ComponentReader {
                     converted["duration"] = .object(entry)
                 }
             case "DURATION" where first:
-                guard let duration = ICalDuration.parse(property.value), !duration.negative else {
+                guard let duration = ICalDuration.parse(property.value), !duration.negative,
+                    kind != .task || object["estimatedDuration"] == nil
+                else {
                     keep(property)
                     continue
                 }
@@ -267,6 +295,15 @@ struct ComponentReader {
                 note(
                     kind == .task ? "estimatedDuration" : "duration", property, consumed: [],
                     name: kind == .task ? "duration" : nil)
+            case "ESTIMATED-DURATION" where first && kind == .task:
+                guard let duration = ICalDuration.parse(property.value), !duration.negative,
+                    object["estimatedDuration"] == nil
+                else {
+                    keep(property)
+                    continue
+                }
+                object["estimatedDuration"] = .string(duration.jsonString)
+                note("estimatedDuration", property, consumed: [])
             case "DUE" where first && kind == .task:
                 guard let due = ICalDateTime.parse(property) else {
                     keep(property)
@@ -351,28 +388,10 @@ struct ComponentReader {
                 }
                 for value in values { keywords[value] = true }
                 object["keywords"] = .object(keywords)
-            case "URL" where property.parameters.allSatisfy({ ["VALUE", "JSID"].contains($0.name.uppercased()) }):
-                addEntry(
-                    "links", key: keys.key(for: "url:" + property.value, preferred: property.firstParameter("JSID")),
-                    ["@type": "Link", "href": .string(property.value), "rel": "describedby"])
-            case "ATTACH" where property.firstParameter("ENCODING") == nil && property.valueType == "URI":
-                let key = keys.key(for: "attach:" + property.value, preferred: property.firstParameter("JSID"))
-                var link: JSONObject = ["@type": "Link", "href": .string(property.value)]
-                var consumed: Set<String> = ["VALUE", "JSID"]
-                if let type = property.firstParameter("FMTTYPE") {
-                    link["contentType"] = .string(type)
-                    consumed.insert("FMTTYPE")
-                }
-                if let size = property.firstParameter("SIZE").flatMap({ Int($0) }), size >= 0 {
-                    link["size"] = .int(size)
-                    consumed.insert("SIZE")
-                }
-                addEntry("links", key: key, link)
-                note("links/\(key)", property, consumed: consumed)
+            case "URL", "ATTACH", "IMAGE", "LINK":
+                if !readLink(property) { keep(property) }
             case "LOCATION":
-                let key = keys.key(for: "location:" + property.value, preferred: property.firstParameter("JSID"))
-                addEntry("locations", key: key, ["@type": "Location", "name": .string(property.text)])
-                note("locations/\(key)", property, consumed: ["JSID"])
+                locationProperties.append(property)
             case "CONFERENCE" where property.valueType == "URI":
                 let key = keys.key(for: "conference:" + property.value, preferred: property.firstParameter("JSID"))
                 var location: JSONObject = ["@type": "VirtualLocation", "uri": .string(property.value)]
@@ -386,10 +405,12 @@ struct ComponentReader {
                 note("virtualLocations/\(key)", property, consumed: ["VALUE", "LABEL", "FEATURE", "JSID"])
             case "ORGANIZER" where first:
                 object["organizerCalendarAddress"] = .string(property.value)
-                readParticipant(property, organizer: true)
+                organizerProperty = property
             case "ATTENDEE":
-                readParticipant(property, organizer: false)
-            case "RELATED-TO" where property.parameters.allSatisfy({ $0.name.uppercased() == "RELTYPE" }):
+                attendeeProperties.append(property)
+            case "GEO" where property.firstParameter("DERIVED")?.uppercased() != "TRUE":
+                geoProperties.append(property)
+            case "RELATED-TO" where (property.parameter("RELTYPE")?.count ?? 1) == 1:
                 let uid = property.text
                 var related = object["relatedTo"]?.objectValue ?? [:]
                 guard related[uid] == nil, !uid.isEmpty else {
@@ -400,23 +421,35 @@ struct ComponentReader {
                 if let type = property.firstParameter("RELTYPE") { relation[type.lowercased()] = true }
                 related[uid] = .object(["@type": "Relation", "relation": .object(relation)])
                 object["relatedTo"] = .object(related)
+                note("relatedTo/" + Self.pathKey(uid), property, consumed: ["RELTYPE"])
             case "JSPROP" where property.firstParameter("JSPTR") != nil:
                 jsprops.append(property)
             default:
                 keep(property)
             }
         }
-        for child in component.components {
-            if child.upperName == "VALARM" {
+        readParticipants()
+        readLocations()
+        // VALARM keys first: a RELATED-TO in one alarm names another by its UID (§2.3.35).
+        var alarmKeys: [String: String] = [:]
+        var keyOfChild: [Int: String] = [:]
+        for (index, child) in component.components.enumerated() where child.upperName == "VALARM" {
+            let key = keys.key(for: "alarm:" + ICalWriter.serialize(child), preferred: child.property("JSID")?.text)
+            keyOfChild[index] = key
+            if let uid = child.property("UID")?.text, alarmKeys[uid] == nil { alarmKeys[uid] = key }
+        }
+        for (index, child) in component.components.enumerated() {
+            switch child.upperName {
+            case "VALARM":
+                guard let key = keyOfChild[index] else { continue }
                 var reader = ComponentReader(component: child, resolver: resolver, kind: .alert)
-                let alert = reader.readAlert()
-                let key = keys.key(
-                    for: "alarm:" + ICalWriter.serialize(child), preferred: child.property("JSID")?.text)
-                addEntry("alerts", key: key, alert)
-            } else {
-                keepComponent(child)
+                addEntry("alerts", key: key, reader.readAlert(alarmKeys: alarmKeys))
+            case "PARTICIPANT" where kind != .alert: readParticipantComponent(child)
+            case "VLOCATION" where kind != .alert: readLocationComponent(child)
+            default: keepComponent(child)
             }
         }
+        resolveMainLocation()
         if let ical = icalendarValue() { object["iCalendar"] = ical }
         applyJSProps()
         return object
@@ -456,6 +489,32 @@ struct ComponentReader {
         return true
     }
 
+    /// A map key as one PatchObject path segment (RFC 6901 escaping).
+    static func pathKey(_ key: String) -> String {
+        key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+
+    /// SUMMARY's (or NAME's) single LANGUAGE parameter → "locale" (§2.3.42, §2.3.28); the
+    /// parameters it consumed.
+    mutating func readLocale(_ property: ICalProperty) -> Set<String> {
+        guard object["locale"] == nil, let languages = property.parameter("LANGUAGE"), languages.count == 1,
+            let language = languages.first, !language.isEmpty
+        else { return [] }
+        object["locale"] = .string(language)
+        return ["LANGUAGE"]
+    }
+
+    /// CONCEPT → an entry of "categories" (§2.3.9); false when it cannot convert losslessly.
+    mutating func readConcept(_ property: ICalProperty) -> Bool {
+        var categories = object["categories"]?.objectValue ?? [:]
+        guard property.parameters.allSatisfy({ $0.name.uppercased() == "VALUE" && $0.values == ["URI"] }),
+            !property.value.isEmpty, categories[property.value] == nil
+        else { return false }
+        categories[property.value] = true
+        object["categories"] = .object(categories)
+        return true
+    }
+
     mutating func addEntry(_ map: String, key: String, _ value: JSONObject) {
         var entries = object[map]?.objectValue ?? [:]
         entries[key] = .object(value)
@@ -465,7 +524,7 @@ struct ComponentReader {
     mutating func readDateTime(_ property: ICalProperty, _ value: ICalDateTime, path: String, zonePath: String?) {
         object[path] = .string(value.local.jsonString)
         var consumed: Set<String> = ["VALUE"]
-        if value.isDate, path == "start" { object["showWithoutTime"] = true }
+        if value.isDate, path == "start" || path == "due" { object["showWithoutTime"] = true }
         if let zonePath {
             switch value.zone {
             case .utc: object[zonePath] = "Etc/UTC"
@@ -497,22 +556,39 @@ struct ComponentReader {
             return false
         }
         let tzid = property.firstParameter("TZID")
+        // Another known zone than the start's: the key is that instant in the start's zone and
+        // the TZID is noted at "recurrenceOverrides/<key>" (§2.3.20, §2.3.33).
+        let otherZone =
+            tzid != nil && tzid != start.tzid && !start.isDate && start.zone != .floating
+            && tzid.map { TimeZoneResolver.ianaIdentifier(for: $0) != nil } == true
+            && resolver.zone(of: start) != .floating
         var values: [ICalDateTime] = []
         for item in property.value.split(separator: ",") {
             guard let value = ICalDateTime.parse(String(item), tzid: tzid), value.isDate == start.isDate,
-                value.zone == start.zone
+                value.zone == start.zone || otherZone && resolver.zone(of: value) != .floating
             else { return false }
             values.append(value)
         }
-        if tzid != nil, tzid != start.tzid { return false }
+        if tzid != nil, tzid != start.tzid, !otherZone { return false }
         var overrides = object["recurrenceOverrides"]?.objectValue ?? [:]
         let excluded = property.upperName == "EXDATE"
+        var keys: [String] = []
         for value in values {
-            let key = value.local.jsonString
+            let key = otherZone ? Self.localKey(value, inZoneOf: start, resolver: resolver) : value.local.jsonString
             if overrides[key] != nil || excluded && overriddenKeys.contains(key) { return false }
+            // The value must come back: the same wall time in its own zone.
+            if otherZone, let local = LocalDateTime.parseJSON(key)?.value,
+                resolver.zone(of: value).local(ofUTC: resolver.zone(of: start).utcSeconds(of: local)) != value.local
+            {
+                return false
+            }
             overrides[key] = excluded ? .object(["excluded": true]) : .object([:])
+            keys.append(key)
         }
         object["recurrenceOverrides"] = .object(overrides)
+        if otherZone {
+            for key in keys { note("recurrenceOverrides/\(key)", property, consumed: ["VALUE"]) }
+        }
         return true
     }
 
@@ -529,63 +605,350 @@ struct ComponentReader {
     }
 
     static let roleNames: [String: String] = [
-        "CHAIR": "chair", "REQ-PARTICIPANT": "attendee", "OPT-PARTICIPANT": "optional",
+        "CHAIR": "chair", "REQ-PARTICIPANT": "required", "OPT-PARTICIPANT": "optional",
         "NON-PARTICIPANT": "informational", "OWNER": "owner",
     ]
 
-    /// ORGANIZER and ATTENDEE → Participant (§2.3.29, §2.3.4).
-    mutating func readParticipant(_ property: ICalProperty, organizer: Bool) {
-        let key = keys.key(
-            for: (organizer ? "organizer:" : "attendee:") + property.value, preferred: property.firstParameter("JSID"))
-        var participant: JSONObject = ["@type": "Participant", "calendarAddress": .string(property.value)]
-        var consumed: Set<String> = ["JSID"]
-        var roles = JSONObject()
-        if organizer { roles["owner"] = true }
-        if let cn = property.firstParameter("CN") {
-            participant["name"] = .string(cn)
-            consumed.insert("CN")
-        }
-        if !organizer {
-            let role = property.firstParameter("ROLE")?.uppercased() ?? "REQ-PARTICIPANT"
-            if let name = Self.roleNames[role], property.parameter("ROLE")?.count ?? 1 == 1 {
-                roles[name] = true
-                if name == "optional" || name == "chair" { roles["attendee"] = true }
-                consumed.insert("ROLE")
+    /// PARTSTAT values only a VTODO has: "accepted" plus a "progress" (§2.3.4 Table 13).
+    static let taskProgress: Set<String> = ["COMPLETED", "IN-PROCESS", "FAILED"]
+
+    /// The key of the participant with this calendar address, if any.
+    func participantKey(address: String) -> String? {
+        object["participants"]?.objectValue?.first { $0.value.objectValue?["calendarAddress"]?.stringValue == address }?
+            .key
+    }
+
+    /// ATTENDEE and ORGANIZER → Participant objects, one per calendar address (§2.3.4, §2.3.29).
+    /// The ORGANIZER's unconverted parameters are noted at "organizerCalendarAddress", the
+    /// ATTENDEE's at the participant.
+    mutating func readParticipants() {
+        for property in attendeeProperties {
+            guard participantKey(address: property.value) == nil else {
+                keep(property)  // a second ATTENDEE for the same address
+                continue
             }
-            if property.firstParameter("ROLE") == nil { consumed.insert("ROLE") }
-            if let status = property.firstParameter("PARTSTAT"), property.parameter("PARTSTAT")?.count == 1 {
-                participant["participationStatus"] = .string(status.lowercased())
+            let key = keys.key(for: "participant:" + property.value, preferred: property.firstParameter("JSID"))
+            var participant: JSONObject = ["@type": "Participant", "calendarAddress": .string(property.value)]
+            var consumed: Set<String> = ["JSID"]
+            var roles = JSONObject()
+            if let values = property.parameter("ROLE") {
+                let names = values.compactMap { Self.roleNames[$0.uppercased()] }
+                if names.count == values.count {
+                    for name in names { roles[name] = true }
+                    consumed.insert("ROLE")
+                }
+            }
+            if let status = property.firstParameter("PARTSTAT")?.uppercased(),
+                property.parameter("PARTSTAT")?.count == 1
+            {
+                if kind == .task, Self.taskProgress.contains(status) {
+                    participant["participationStatus"] = "accepted"
+                    participant["progress"] = .string(status.lowercased())
+                } else {
+                    participant["participationStatus"] = .string(status.lowercased())
+                }
                 consumed.insert("PARTSTAT")
             }
             if let rsvp = property.firstParameter("RSVP")?.uppercased(), rsvp == "TRUE" || rsvp == "FALSE" {
                 participant["expectReply"] = .bool(rsvp == "TRUE")
                 consumed.insert("RSVP")
             }
+            let single: [(String, String, Bool)] = [
+                ("CN", "name", false), ("CUTYPE", "kind", true), ("SCHEDULE-AGENT", "scheduleAgent", true),
+                ("EMAIL", "email", false), ("LANGUAGE", "language", false),
+            ]
+            for (parameter, member, lowercase) in single {
+                guard let values = property.parameter(parameter), values.count == 1, let value = values.first else {
+                    continue
+                }
+                participant[member] = .string(lowercase ? value.lowercased() : value)
+                consumed.insert(parameter)
+            }
+            if !roles.isEmpty { participant["roles"] = .object(roles) }
+            addEntry("participants", key: key, participant)
+            note("participants/\(Self.pathKey(key))", property, consumed: consumed)
         }
-        if let cutype = property.firstParameter("CUTYPE"), property.parameter("CUTYPE")?.count == 1 {
-            participant["kind"] = .string(cutype.lowercased())
-            consumed.insert("CUTYPE")
+        guard let organizer = organizerProperty else { return }
+        var consumed: Set<String> = []
+        if let key = participantKey(address: organizer.value),
+            var participant = object["participants"]?.objectValue?[key]?.objectValue
+        {
+            // The same address as an ATTENDEE: one Participant; a differing parameter stays noted.
+            var roles = participant["roles"]?.objectValue ?? [:]
+            roles["owner"] = true
+            participant["roles"] = .object(roles)
+            if organizer.firstParameter("JSID") == key { consumed.insert("JSID") }
+            for (parameter, member) in [("CN", "name"), ("EMAIL", "email")] {
+                guard let values = organizer.parameter(parameter), values.count == 1, let value = values.first else {
+                    continue
+                }
+                if participant[member] == nil { participant[member] = .string(value) }
+                if participant[member]?.stringValue == value { consumed.insert(parameter) }
+            }
+            addEntry("participants", key: key, participant)
+        } else {
+            let converts = organizer.parameter("CN")?.count == 1 || organizer.parameter("EMAIL")?.count == 1
+            let otherOwner = attendeeProperties.contains { $0.parameter("ROLE")?.contains("OWNER") == true }
+            if converts || !otherOwner {
+                let key = keys.key(for: "participant:" + organizer.value, preferred: organizer.firstParameter("JSID"))
+                var participant: JSONObject = [
+                    "@type": "Participant", "calendarAddress": .string(organizer.value), "roles": ["owner": true],
+                ]
+                consumed.insert("JSID")
+                for (parameter, member) in [("CN", "name"), ("EMAIL", "email")] {
+                    guard let values = organizer.parameter(parameter), values.count == 1, let value = values.first
+                    else { continue }
+                    participant[member] = .string(value)
+                    consumed.insert(parameter)
+                }
+                addEntry("participants", key: key, participant)
+            }
         }
-        if let agent = property.firstParameter("SCHEDULE-AGENT"), property.parameter("SCHEDULE-AGENT")?.count == 1 {
-            participant["scheduleAgent"] = .string(agent.lowercased())
-            consumed.insert("SCHEDULE-AGENT")
+        note("organizerCalendarAddress", organizer, consumed: consumed)
+    }
+
+    /// PARTICIPANT → Participant (§2.2.1), merged into the ATTENDEE's when the calendar
+    /// address is the same and nothing conflicts.
+    mutating func readParticipantComponent(_ child: ICalComponent) {
+        var reader = ComponentReader(component: child, resolver: resolver, kind: .participant)
+        reader.keys = keys
+        let participant = reader.readSubObject()
+        keys = reader.keys
+        if let address = participant["calendarAddress"]?.stringValue, let key = participantKey(address: address),
+            var existing = object["participants"]?.objectValue?[key]?.objectValue,
+            child.property("JSID").map({ $0.text == key }) ?? true,
+            participant.allSatisfy({ existing[$0.key] == nil || existing[$0.key] == $0.value || $0.key == "@type" })
+        {
+            for (member, value) in participant { existing[member] = value }
+            addEntry("participants", key: key, existing)
+            return
         }
-        if let email = property.firstParameter("EMAIL"), property.parameter("EMAIL")?.count == 1 {
-            participant["email"] = .string(email)
-            consumed.insert("EMAIL")
-        }
-        if let language = property.firstParameter("LANGUAGE"), property.parameter("LANGUAGE")?.count == 1 {
-            participant["language"] = .string(language)
-            consumed.insert("LANGUAGE")
-        }
-        if !roles.isEmpty { participant["roles"] = .object(roles) }
+        let preferred = child.property("JSID")?.text ?? child.property("UID")?.text
+        let key = keys.key(for: "participant:" + ICalWriter.serialize(child), preferred: preferred)
         addEntry("participants", key: key, participant)
-        note("participants/\(key)", property, consumed: consumed, name: organizer ? "organizer" : nil)
+    }
+
+    /// VLOCATION → Location (§2.2.4).
+    mutating func readLocationComponent(_ child: ICalComponent) {
+        var reader = ComponentReader(component: child, resolver: resolver, kind: .location)
+        reader.keys = keys
+        let location = reader.readSubObject()
+        keys = reader.keys
+        let preferred = child.property("JSID")?.text ?? child.property("UID")?.text
+        let key = keys.key(for: "vlocation:" + ICalWriter.serialize(child), preferred: preferred)
+        addEntry("locations", key: key, location)
+    }
+
+    /// LOCATION and GEO → Location objects (§2.3.25, §2.3.21); a derived LOCATION naming one of
+    /// several VLOCATIONs gives "mainLocationId" (resolved in `resolveMainLocation`).
+    mutating func readLocations() {
+        let vlocations = component.components.filter { $0.upperName == "VLOCATION" }
+        var plainKey: String?
+        for property in locationProperties {
+            let derived = property.firstParameter("DERIVED")?.uppercased() == "TRUE"
+            if derived {
+                // Only a LOCATION;DERIVED=TRUE naming a VLOCATION, with no other parameter.
+                let names = vlocations.compactMap { $0.property("NAME")?.text }
+                if vlocations.count > 1, property.parameters.count == 1,
+                    names.filter({ $0 == property.text }).count == 1,
+                    object["mainLocationId"] == nil
+                {
+                    object["mainLocationId"] = .string("\u{0}" + property.text)  // resolved below
+                } else {
+                    keep(property)
+                }
+                continue
+            }
+            let key = keys.key(for: "location:" + property.value, preferred: property.firstParameter("JSID"))
+            addEntry("locations", key: key, ["@type": "Location", "name": .string(property.text)])
+            // A second LOCATION remembers its property: only one is written back without a note.
+            note(
+                "locations/\(Self.pathKey(key))", property, consumed: ["JSID"],
+                name: plainKey == nil ? nil : "location")
+            if plainKey == nil { plainKey = key }
+            if vlocations.count > 1, object["mainLocationId"] == nil { object["mainLocationId"] = .string(key) }
+        }
+        for property in geoProperties {
+            guard let coordinates = Self.geoURI(property.value),
+                property.parameters.allSatisfy({ ["JSID", "VALUE"].contains($0.name.uppercased()) })
+            else {
+                keep(property)
+                continue
+            }
+            let jsid = property.firstParameter("JSID")
+            let locations = object["locations"]?.objectValue ?? [:]
+            let key: String
+            if let jsid, locations[jsid] != nil {
+                key = jsid
+            } else if jsid == nil, let plainKey, locations[plainKey]?.objectValue?["coordinates"] == nil {
+                key = plainKey
+            } else {
+                key = keys.key(for: "geo:" + property.value, preferred: jsid)
+            }
+            var location = locations[key]?.objectValue ?? ["@type": "Location"]
+            guard location["coordinates"] == nil else {
+                keep(property)
+                continue
+            }
+            location["coordinates"] = .string(coordinates)
+            addEntry("locations", key: key, location)
+            note("locations/\(Self.pathKey(key))/coordinates", property, consumed: ["JSID", "VALUE"], name: "geo")
+        }
+    }
+
+    /// The placeholder "mainLocationId" of a derived LOCATION → the key of the VLOCATION it names.
+    mutating func resolveMainLocation() {
+        guard let main = object["mainLocationId"]?.stringValue, main.hasPrefix("\u{0}") else { return }
+        let name = String(main.dropFirst())
+        let key = object["locations"]?.objectValue?.first {
+            $0.value.objectValue?["name"]?.stringValue == name
+                && $0.value.objectValue?["iCalendar"]?.objectValue?["name"]?.stringValue == "vlocation"
+        }?.key
+        object["mainLocationId"] = key.map { .string($0) }
+        if key == nil, let property = locationProperties.first(where: { $0.text == name }) { keep(property) }
+    }
+
+    /// GEO's "lat;lon" → a geo: URI (§2.3.21): a leading plus dropped, no altitude.
+    static func geoURI(_ value: String) -> String? {
+        let parts = value.split(separator: ";", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        var result: [String] = []
+        for part in parts {
+            let text = part.hasPrefix("+") ? String(part.dropFirst()) : String(part)
+            guard !text.isEmpty, Double(text) != nil, text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" })
+            else { return nil }
+            result.append(text)
+        }
+        return "geo:" + result.joined(separator: ",")
+    }
+
+    /// ATTACH, IMAGE, LINK and URL → Link (§2.3.3, §2.3.22, §2.3.24, §2.3.46). The property name
+    /// is noted at "links/<id>/href"; a BINARY value becomes a data: URL.
+    mutating func readLink(_ property: ICalProperty) -> Bool {
+        let upper = property.upperName
+        let type = property.valueType
+        var consumed: Set<String> = ["VALUE", "JSID"]
+        let href: String
+        let binary = type == "BINARY" && (upper == "ATTACH" || upper == "IMAGE")
+        if binary {
+            guard property.parameter("ENCODING")?.map({ $0.uppercased() }) == ["BASE64"],
+                property.parameter("FMTTYPE").map({ $0.count == 1 && !$0[0].contains(";") && !$0[0].contains(",") })
+                    ?? true
+            else { return false }
+            href = "data:" + (property.firstParameter("FMTTYPE") ?? "") + ";base64," + property.value
+            consumed.insert("ENCODING")
+        } else {
+            guard type == "URI", property.parameter("ENCODING") == nil, !property.value.isEmpty else { return false }
+            href = property.value
+        }
+        let key = keys.key(for: upper.lowercased() + ":" + property.value, preferred: property.firstParameter("JSID"))
+        var link: JSONObject = ["@type": "Link", "href": .string(href)]
+        switch upper {
+        case "ATTACH": link["rel"] = "enclosure"
+        case "IMAGE": link["rel"] = "icon"
+        case "URL": link["rel"] = "describedby"
+        default: break
+        }
+        var mapped: [(String, String)] = []
+        switch upper {
+        case "ATTACH": mapped = [("FMTTYPE", "contentType"), ("FILENAME", "title")]
+        case "IMAGE": mapped = [("FMTTYPE", "contentType"), ("FILENAME", "title")]
+        case "LINK": mapped = [("FMTTYPE", "contentType"), ("LABEL", "title"), ("LINKREL", "rel")]
+        default: mapped = [("LABEL", "title")]
+        }
+        for (parameter, member) in mapped {
+            guard let values = property.parameter(parameter), values.count == 1, let value = values.first,
+                !value.isEmpty
+            else { continue }
+            link[member] = .string(value)
+            consumed.insert(parameter)
+        }
+        if upper == "ATTACH" || upper == "IMAGE", let size = property.firstParameter("SIZE").flatMap({ Int($0) }),
+            size >= 0, property.parameter("SIZE")?.count == 1
+        {
+            link["size"] = .int(size)
+            consumed.insert("SIZE")
+        }
+        if upper == "IMAGE", let display = property.parameter("DISPLAY"), !display.isEmpty,
+            Set(display.map { $0.lowercased() }).count == display.count
+        {
+            link["display"] = .object(Dictionary(uniqueKeysWithValues: display.map { ($0.lowercased(), true) }))
+            consumed.insert("DISPLAY")
+        }
+        addEntry("links", key: key, link)
+        let path = "links/\(Self.pathKey(key))/href"
+        note(path, property, consumed: consumed, name: upper == "URL" ? nil : upper.lowercased())
+        if binary {
+            var entry = converted[path]?.objectValue ?? ["@type": "ICalProperty", "name": .string(upper.lowercased())]
+            entry["valueType"] = "binary"
+            converted[path] = .object(entry)
+        }
+        return true
+    }
+
+    /// PARTICIPANT → Participant, VLOCATION → Location: the mapped properties (Tables 3 and 7).
+    mutating func readSubObject() -> JSONObject {
+        object["@type"] = kind == .participant ? "Participant" : "Location"
+        var seen = Set<String>()
+        let hasStyled = component.property("STYLED-DESCRIPTION") != nil
+        for property in component.properties {
+            let upper = property.upperName
+            let first = seen.insert(upper).inserted
+            switch (kind, upper) {
+            case (_, "JSID") where first: continue
+            case (.participant, "CALENDAR-ADDRESS") where first:
+                object["calendarAddress"] = .string(property.value)
+                note("calendarAddress", property, consumed: [], name: "calendar-address")
+            case (.participant, "SUMMARY") where first:
+                object["name"] = .string(property.text)
+                note("name", property, consumed: [], name: "summary")
+            case (.participant, "DESCRIPTION") where first && !hasStyled:
+                object["description"] = .string(property.text)
+                note("description", property, consumed: [])
+            case (.participant, "STYLED-DESCRIPTION")
+            where first && property.valueType == "TEXT" && property.parameter("FMTTYPE")?.count == 1:
+                object["description"] = .string(property.text)
+                object["descriptionContentType"] = .string(property.firstParameter("FMTTYPE") ?? "text/html")
+                note("description", property, consumed: ["FMTTYPE", "VALUE"], name: "styled-description")
+            case (.location, "NAME") where first:
+                object["name"] = .string(property.text)
+                note("name", property, consumed: [])
+            case (.location, "COORDINATES")
+            where first && property.parameters.allSatisfy({ $0.name.uppercased() == "VALUE" && $0.values == ["URI"] }):
+                object["coordinates"] = .string(property.value)
+            case (.location, "GEO") where first && Self.geoURI(property.value) != nil && property.parameters.isEmpty:
+                object["coordinates"] = .string(Self.geoURI(property.value) ?? "")
+                note("coordinates", property, consumed: [], name: "geo")
+            case (.location, "LOCATION-TYPE") where property.parameters.isEmpty:
+                var types = object["locationTypes"]?.objectValue ?? [:]
+                let values = property.textList
+                guard !values.contains(where: \.isEmpty), Set(values).count == values.count,
+                    values.allSatisfy({ types[$0] == nil })
+                else {
+                    keep(property)
+                    continue
+                }
+                for value in values { types[value] = true }
+                object["locationTypes"] = .object(types)
+            case (_, "URL"), (_, "ATTACH"), (_, "IMAGE"), (_, "LINK"):
+                if !readLink(property) { keep(property) }
+            case (_, "JSPROP") where property.firstParameter("JSPTR") != nil:
+                jsprops.append(property)
+            default: keep(property)
+            }
+        }
+        for child in component.components { keepComponent(child) }
+        if let ical = icalendarValue() { object["iCalendar"] = ical }
+        applyJSProps()
+        return object
     }
 
     /// VALARM → Alert (§2.2.2).
-    mutating func readAlert() -> JSONObject {
+    mutating func readAlert(alarmKeys: [String: String] = [:]) -> JSONObject {
         object["@type"] = "Alert"
+        // Without ACTION the default "display" is made explicit: the ACTION the writer must add
+        // (RFC 5545 §3.6.6) then reads back the same.
+        if component.property("ACTION") == nil { object["action"] = "display" }
         var seen = Set<String>()
         for property in component.properties {
             let upper = property.upperName
@@ -600,7 +963,7 @@ struct ComponentReader {
                 continue  // what the writer puts into every DISPLAY alarm (RFC 5545 §3.6.6)
             case "ACTION" where first && property.parameters.isEmpty:
                 switch property.text.uppercased() {
-                case "DISPLAY": continue  // the default action (jscalendarbis Alert "action")
+                case "DISPLAY": object["action"] = "display"
                 case "EMAIL": object["action"] = "email"
                 default: keep(property)
                 }
@@ -617,7 +980,7 @@ struct ComponentReader {
                     related == nil || related == "START" || related == "END"
                 {
                     var trigger: JSONObject = ["@type": "OffsetTrigger", "offset": .string(offset.jsonString)]
-                    if related == "END" { trigger["relativeTo"] = "end" }
+                    if let related { trigger["relativeTo"] = .string(related.lowercased()) }
                     object["trigger"] = .object(trigger)
                     note("trigger", property, consumed: ["RELATED", "VALUE"])
                 } else {
@@ -625,6 +988,14 @@ struct ComponentReader {
                 }
             case "ACKNOWLEDGED" where first && Self.utcString(property) != nil:
                 object["acknowledged"] = .string(Self.utcString(property) ?? "")
+            case "RELATED-TO"
+            where property.parameters.allSatisfy({ $0.name.uppercased() == "RELTYPE" && $0.values.count == 1 })
+                && alarmKeys[property.text] != nil && object["relatedTo"] == nil:
+                // The UID of another VALARM of the same component → that Alert's id (§2.3.35).
+                guard let key = alarmKeys[property.text] else { continue }
+                var relation = JSONObject()
+                if let type = property.firstParameter("RELTYPE") { relation[type.lowercased()] = true }
+                object["relatedTo"] = .object([key: .object(["@type": "Relation", "relation": .object(relation)])])
             case "JSPROP" where property.firstParameter("JSPTR") != nil:
                 jsprops.append(property)
             default: keep(property)

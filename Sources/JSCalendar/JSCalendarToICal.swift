@@ -29,12 +29,25 @@ enum JSCalendarToICal {
             if let uid = object["uid"]?.stringValue {
                 root.properties.append(ICalProperty(name: "UID", value: TextValue.escape(uid)))
             }
+            // "locale" is NAME's LANGUAGE, else DESCRIPTION's (§3.3 Table 27).
+            let locale = object["locale"]?.stringValue
+            let titleLanguage = locale.map { [ICalParameter("LANGUAGE", $0)] } ?? []
             if let title = object["title"]?.stringValue {
-                root.properties.append(ical.property("title", "NAME", TextValue.escape(title)))
+                root.properties.append(ical.property("title", "NAME", TextValue.escape(title), titleLanguage))
             }
             if let description = object["description"]?.stringValue {
-                root.properties.append(ical.property("description", "DESCRIPTION", TextValue.escape(description)))
+                root.properties.append(
+                    ical.property(
+                        "description", "DESCRIPTION", TextValue.escape(description),
+                        object["title"] == nil ? titleLanguage : []))
             }
+            if locale != nil, object["title"] == nil, object["description"] == nil, let value = object["locale"] {
+                root.properties.append(jsprop("locale", value))
+            }
+            if let source = object["source"]?.stringValue {
+                root.properties.append(ICalProperty(name: "SOURCE", value: source))
+            }
+            root.properties += concepts(object)
             if let color = object["color"]?.stringValue {
                 root.properties.append(ICalProperty(name: "COLOR", value: TextValue.escape(color)))
             }
@@ -49,6 +62,24 @@ enum JSCalendarToICal {
         root.components += ical.keptComponents
         for entry in entries { root.components += components(for: entry) }
         return ICalendar(components: [root])
+    }
+
+    /// "categories" → one CONCEPT per URI (§2.3.9).
+    static func concepts(_ object: JSONObject) -> [ICalProperty] {
+        (object["categories"]?.objectValue ?? [:]).keys.sorted().map { ICalProperty(name: "CONCEPT", value: $0) }
+    }
+
+    /// A map key as one PatchObject path segment (RFC 6901 escaping).
+    static func pathKey(_ key: String) -> String { ComponentReader.pathKey(key) }
+
+    /// JSPROP properties for the members of a nested object (a Link, Location, Participant,
+    /// VirtualLocation) that its iCalendar form does not carry (§4.1.2): the pointer is relative
+    /// to the object of the component they are written into.
+    static func nestedJSProps(_ prefix: String, _ object: JSONObject, except known: Set<String>) -> [ICalProperty] {
+        object.keys.sorted().compactMap { member in
+            guard !known.contains(member), let value = object[member], !value.isNull else { return nil }
+            return jsprop(pointer: prefix + pathKey(member), value)
+        }
     }
 
     static func utcValue(_ value: JSONValue?) -> String? {
@@ -101,7 +132,7 @@ enum JSCalendarToICal {
                 setPath(&instance, tokens[...], value)
             }
             if instance["excluded"]?.boolValue == true {
-                main.properties.append(dateProperty("EXDATE", key, entry: entry, extra: startTZID(entry)))
+                main.properties.append(recurrenceDate("EXDATE", key, entry: entry))
                 continue
             }
             instance["excluded"] = nil
@@ -142,6 +173,19 @@ enum JSCalendarToICal {
         ICal(entry["iCalendar"]).parameters("start").filter { $0.name == "TZID" }
     }
 
+    /// RDATE or EXDATE for a recurrenceOverrides key: in the start's TZID, or in the zone noted
+    /// at "recurrenceOverrides/<key>" (the same instant, §2.3.20, §2.3.33).
+    static func recurrenceDate(_ name: String, _ key: String, entry: JSONObject) -> ICalProperty {
+        let ical = ICal(entry["iCalendar"])
+        let noted = ical.parameters("recurrenceOverrides/" + key)
+        guard let tzid = noted.first(where: { $0.name == "TZID" })?.values.first,
+            let local = LocalDateTime.parseJSON(key)?.value, entry["showWithoutTime"]?.boolValue != true
+        else { return dateProperty(name, key, entry: entry, extra: startTZID(entry)) }
+        let utc = zone(entry["timeZone"]?.stringValue).utcSeconds(of: local)
+        let value = TimeZoneResolver(calendar: nil).zone(for: tzid).local(ofUTC: utc)
+        return ICalProperty(name: name, parameters: noted, value: value.icalDateTime)
+    }
+
     /// A DATE or DATE-TIME property for a LocalDateTime in the entry's zone.
     static func dateProperty(_ name: String, _ local: String, entry: JSONObject, extra: [ICalParameter] = [])
         -> ICalProperty
@@ -166,7 +210,8 @@ enum JSCalendarToICal {
     }
 
     static let knownKeys: Set<String> = [
-        "@type", "uid", "title", "description", "descriptionContentType", "start", "timeZone", "showWithoutTime",
+        "locale", "categories", "endTimeZone", "mainLocationId", "@type", "uid", "title", "description",
+        "descriptionContentType", "start", "timeZone", "showWithoutTime",
         "duration", "due", "estimatedDuration", "recurrenceRule", "recurrenceRules", "recurrenceOverrides",
         "recurrenceId",
         "recurrenceIdTimeZone", "sequence", "priority", "privacy", "freeBusyStatus", "status", "progress",
@@ -205,7 +250,13 @@ enum JSCalendarToICal {
             if showWithoutTime { property.value = local.value.icalDate }
             properties.append(property)
         }
-        text("title", "SUMMARY")
+        if let title = entry["title"]?.stringValue {
+            // "locale" is SUMMARY's LANGUAGE (§3.2 Table 24); without a title it stays a JSPROP.
+            let language = entry["locale"]?.stringValue.map { [ICalParameter("LANGUAGE", $0)] } ?? []
+            properties.append(ical.property("title", "SUMMARY", TextValue.escape(title), language))
+        } else if let locale = entry["locale"], !locale.isNull {
+            properties.append(jsprop("locale", locale))
+        }
         if let description = entry["description"]?.stringValue {
             let type = entry["descriptionContentType"]?.stringValue
             if ical.name("description") == "STYLED-DESCRIPTION" || (type != nil && type != "text/plain") {
@@ -228,14 +279,21 @@ enum JSCalendarToICal {
             properties.append(dateProperty("DUE", due, entry: dueEntry, extra: parameters))
         }
         if let durationText = entry["duration"]?.stringValue, let duration = ICalDuration.parse(durationText) {
-            if ical.name("duration") == "DTEND",
+            let endTimeZone = entry["endTimeZone"]?.stringValue
+            if ical.name("duration") == "DTEND" || endTimeZone != nil,
                 let start = entry["start"]?.stringValue.flatMap(LocalDateTime.parseJSON)
             {
                 // DTEND = start + duration, in the end's own zone when it had one (§3.2).
                 var parameters = ical.parameters("duration")
+                if let endTimeZone, !parameters.contains(where: { $0.name == "TZID" }),
+                    endTimeZone != "Etc/UTC", endTimeZone != "UTC"
+                {
+                    // "endTimeZone" is DTEND's TZID (§3.2 Table 25).
+                    parameters.insert(ICalParameter("TZID", endTimeZone), at: 0)
+                }
                 // DTEND in the same zone as DTSTART: the same TZID text (it may be a non-IANA id).
                 if !parameters.contains(where: { $0.name == "TZID" }), ical.entry("duration")?["valueType"] == nil,
-                    let startTZID = ical.parameters("start").first(where: { $0.name == "TZID" })
+                    endTimeZone == nil, let startTZID = ical.parameters("start").first(where: { $0.name == "TZID" })
                 {
                     parameters.insert(startTZID, at: 0)
                 }
@@ -257,7 +315,7 @@ enum JSCalendarToICal {
                         endLocal = endZone.local(ofUTC: endUTC)
                     }
                     endEntry["timeZone"] = nil
-                } else if form == "date-time-utc" {
+                } else if form == "date-time-utc" || endTimeZone == "Etc/UTC" || endTimeZone == "UTC" {
                     endLocal = LocalDateTime(secondsSinceEpoch: endUTC)
                     endEntry["timeZone"] = "Etc/UTC"
                 } else if form == "date-time-floating" {
@@ -289,11 +347,8 @@ enum JSCalendarToICal {
             let overrides = entry["recurrenceOverrides"]?.objectValue ?? [:]
             for key in overrides.keys.sorted() {
                 guard let patch = overrides[key]?.objectValue else { continue }
-                let tzid = startTZID(entry)
-                if patch.isEmpty { properties.append(dateProperty("RDATE", key, entry: entry, extra: tzid)) }
-                if patch == ["excluded": true] {
-                    properties.append(dateProperty("EXDATE", key, entry: entry, extra: tzid))
-                }
+                if patch.isEmpty { properties.append(recurrenceDate("RDATE", key, entry: entry)) }
+                if patch == ["excluded": true] { properties.append(recurrenceDate("EXDATE", key, entry: entry)) }
             }
         }
         if let sequence = entry["sequence"]?.intValue {
@@ -329,24 +384,12 @@ enum JSCalendarToICal {
                     value: keywords.keys.sorted().map { TextValue.escape($0) }.joined(separator: ",")
                 ))
         }
-        for (key, value) in (entry["links"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
-            guard let link = value.objectValue, let href = link["href"]?.stringValue else { continue }
-            let path = "links/\(key)"
-            if link["rel"]?.stringValue == "describedby", ical.entry(path) == nil {
-                properties.append(ICalProperty(name: "URL", parameters: [ICalParameter("JSID", key)], value: href))
-                continue
-            }
-            var parameters = [ICalParameter("JSID", key)]
-            if let type = link["contentType"]?.stringValue { parameters.append(ICalParameter("FMTTYPE", type)) }
-            if let size = link["size"]?.intValue { parameters.append(ICalParameter("SIZE", String(size))) }
-            properties.append(ical.property(path, "ATTACH", href, parameters))
-        }
-        for (key, value) in (entry["locations"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
-            guard let location = value.objectValue, let name = location["name"]?.stringValue else { continue }
-            properties.append(
-                ical.property(
-                    "locations/\(key)", "LOCATION", TextValue.escape(name), [ICalParameter("JSID", key)]))
-        }
+        properties += concepts(entry)
+        var subcomponents: [ICalComponent] = []
+        properties += links(entry["links"], ical: ical)
+        let (locationProperties, locationComponents) = locations(entry, ical: ical)
+        properties += locationProperties
+        subcomponents += locationComponents
         for (key, value) in (entry["virtualLocations"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             guard let location = value.objectValue, let uri = location["uri"]?.stringValue else { continue }
             var parameters = [ICalParameter("VALUE", "URI"), ICalParameter("JSID", key)]
@@ -354,58 +397,18 @@ enum JSCalendarToICal {
             if let features = location["features"]?.objectValue, !features.isEmpty {
                 parameters.append(ICalParameter("FEATURE", features.keys.sorted().map { $0.uppercased() }))
             }
-            properties.append(ical.property("virtualLocations/\(key)", "CONFERENCE", uri, parameters))
+            let path = "virtualLocations/\(pathKey(key))"
+            properties.append(ical.property(path, "CONFERENCE", uri, parameters))
+            properties += nestedJSProps(path + "/", location, except: ["@type", "uri", "name", "features"])
         }
-        let organizer = entry["organizerCalendarAddress"]?.stringValue
-        var organizerWritten = false
-        for (key, value) in (entry["participants"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
-            guard let participant = value.objectValue, let address = participant["calendarAddress"]?.stringValue else {
-                continue
-            }
-            let path = "participants/\(key)"
-            let roles = participant["roles"]?.objectValue ?? [:]
-            var parameters = [ICalParameter("JSID", key)]
-            if let name = participant["name"]?.stringValue { parameters.append(ICalParameter("CN", name)) }
-            if let kind = participant["kind"]?.stringValue {
-                parameters.append(ICalParameter("CUTYPE", kind.uppercased()))
-            }
-            if let agent = participant["scheduleAgent"]?.stringValue {
-                parameters.append(ICalParameter("SCHEDULE-AGENT", agent.uppercased()))
-            }
-            if let email = participant["email"]?.stringValue { parameters.append(ICalParameter("EMAIL", email)) }
-            if let language = participant["language"]?.stringValue {
-                parameters.append(ICalParameter("LANGUAGE", language))
-            }
-            let isOrganizerEntry =
-                ical.name(path) == "ORGANIZER" || (roles["owner"] != nil && address == organizer && !organizerWritten)
-            if isOrganizerEntry {
-                organizerWritten = true
-                properties.append(ical.property(path, "ORGANIZER", address, parameters))
-                continue
-            }
-            let role: String? = {
-                if roles["chair"] != nil { return "CHAIR" }
-                if roles["optional"] != nil { return "OPT-PARTICIPANT" }
-                if roles["informational"] != nil { return "NON-PARTICIPANT" }
-                if roles["attendee"] != nil { return nil }
-                if roles["owner"] != nil { return "OWNER" }
-                return nil
-            }()
-            if let role { parameters.append(ICalParameter("ROLE", role)) }
-            if let status = participant["participationStatus"]?.stringValue {
-                parameters.append(ICalParameter("PARTSTAT", status.uppercased()))
-            }
-            if let expect = participant["expectReply"]?.boolValue {
-                parameters.append(ICalParameter("RSVP", expect ? "TRUE" : "FALSE"))
-            }
-            properties.append(ical.property(path, "ATTENDEE", address, parameters))
-        }
-        if let organizer, !organizerWritten { properties.append(ICalProperty(name: "ORGANIZER", value: organizer)) }
+        let (participantProperties, participantComponents) = participants(entry, ical: ical, isTask: isTask)
+        properties += participantProperties
+        subcomponents += participantComponents
         for (uid, value) in (entry["relatedTo"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             let relations = value.objectValue?["relation"]?.objectValue?.keys.sorted() ?? []
             let parameters = relations.first.map { [ICalParameter("RELTYPE", $0.uppercased())] } ?? []
             properties.append(
-                ICalProperty(name: "RELATED-TO", parameters: parameters, value: TextValue.escape(uid)))
+                ical.property("relatedTo/" + pathKey(uid), "RELATED-TO", TextValue.escape(uid), parameters))
         }
         properties += ical.keptProperties
         // JSCalendar properties without an iCalendar mapping (§4.1.2).
@@ -414,30 +417,303 @@ enum JSCalendarToICal {
             properties.append(jsprop(key, value))
         }
         component.properties = properties
-        for (key, value) in (entry["alerts"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+        let alerts = entry["alerts"]?.objectValue ?? [:]
+        for (key, value) in alerts.sorted(by: { $0.key < $1.key }) {
             guard let alert = value.objectValue else { continue }
-            component.components.append(alarm(alert, key: key))
+            component.components.append(alarm(alert, key: key, alerts: alerts))
         }
+        component.components += subcomponents
         component.components += ical.keptComponents
         return component
     }
 
-    static func jsprop(_ pointer: String, _ value: JSONValue) -> ICalProperty {
+    /// Links → ATTACH, IMAGE, URL or LINK (§3.4): the property noted at "links/<id>/href", else
+    /// by "rel". Members the property cannot carry become JSPROP.
+    static func links(_ value: JSONValue?, ical: ICal) -> [ICalProperty] {
+        var result: [ICalProperty] = []
+        let relOf = ["ATTACH": "enclosure", "IMAGE": "icon", "URL": "describedby"]
+        for (key, value) in (value?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let link = value.objectValue, let href = link["href"]?.stringValue else { continue }
+            let path = "links/\(pathKey(key))/href"
+            let rel = link["rel"]?.stringValue
+            var name: String
+            if let noted = ical.name(path), ["ATTACH", "IMAGE", "LINK", "URL"].contains(noted),
+                noted == "LINK" || relOf[noted] == rel
+            {
+                name = noted
+            } else {
+                switch rel {
+                case "enclosure": name = "ATTACH"
+                case "icon": name = "IMAGE"
+                case "describedby": name = "URL"
+                default: name = "LINK"
+                }
+            }
+            var parameters = [ICalParameter("JSID", key)]
+            var known: Set<String> = ["@type", "href", "title"]
+            var propertyValue = href
+            if name == "ATTACH" || name == "IMAGE" {
+                known.formUnion(["rel", "contentType", "size"])
+                let binary = ical.entry(path)?["valueType"]?.stringValue == "binary"
+                if binary, href.hasPrefix("data:"), let comma = href.firstIndex(of: ","),
+                    href[..<comma].hasSuffix(";base64")
+                {
+                    let mediaType = String(href.dropFirst(5)[..<comma].dropLast(7))
+                    if mediaType == (link["contentType"]?.stringValue ?? "") {
+                        parameters += [ICalParameter("ENCODING", "BASE64"), ICalParameter("VALUE", "BINARY")]
+                        propertyValue = String(href[href.index(after: comma)...])
+                    }
+                }
+                if let type = link["contentType"]?.stringValue { parameters.append(ICalParameter("FMTTYPE", type)) }
+                if let size = link["size"]?.intValue { parameters.append(ICalParameter("SIZE", String(size))) }
+                if let title = link["title"]?.stringValue { parameters.append(ICalParameter("FILENAME", title)) }
+                if name == "IMAGE", let display = link["display"]?.objectValue, !display.isEmpty {
+                    parameters.append(ICalParameter("DISPLAY", display.keys.sorted().map { $0.uppercased() }))
+                    known.insert("display")
+                }
+            } else if name == "URL" {
+                known.insert("rel")
+                if let title = link["title"]?.stringValue { parameters.append(ICalParameter("LABEL", title)) }
+            } else {
+                known.formUnion(["rel", "contentType"])
+                if let type = link["contentType"]?.stringValue { parameters.append(ICalParameter("FMTTYPE", type)) }
+                if let title = link["title"]?.stringValue { parameters.append(ICalParameter("LABEL", title)) }
+                if let rel { parameters.append(ICalParameter("LINKREL", rel)) }
+            }
+            result.append(ical.property(path, name, propertyValue, parameters))
+            result += nestedJSProps("links/\(pathKey(key))/", link, except: known)
+        }
+        return result
+    }
+
+    /// GEO's "lat;lon" for a plain geo: URI, nil for anything else (§2.3.21).
+    static func geoValue(_ uri: String) -> String? {
+        guard uri.hasPrefix("geo:") else { return nil }
+        let parts = uri.dropFirst(4).split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && Double($0) != nil && !$0.hasPrefix("+") }),
+            parts.allSatisfy({ $0.allSatisfy { $0.isNumber || $0 == "." || $0 == "-" } })
+        else { return nil }
+        return parts.joined(separator: ";")
+    }
+
+    /// Locations → LOCATION (and GEO) properties or VLOCATION components (§3.5); the main
+    /// location written as a VLOCATION also gets a LOCATION;DERIVED=TRUE naming it.
+    static func locations(_ entry: JSONObject, ical: ICal) -> ([ICalProperty], [ICalComponent]) {
+        let all = (entry["locations"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }).compactMap { item in
+            item.value.objectValue.map { (item.key, $0) }
+        }
+        let main = entry["mainLocationId"]?.stringValue
+        func representable(_ location: JSONObject) -> Bool {
+            location["iCalendar"]?.objectValue?["name"]?.stringValue != "vlocation"
+                && location.keys.allSatisfy { ["@type", "name", "coordinates"].contains($0) }
+                && (location["coordinates"] == nil || location["coordinates"]?.stringValue.flatMap(geoValue) != nil)
+                && (location["name"]?.stringValue != nil || location["coordinates"] != nil)
+        }
+        // Only one LOCATION without a note: the main location if it can be one, else the first.
+        var plain: Set<String> = []
+        var unnotedPlain: String?
+        for (key, location) in all where representable(location) {
+            if ical.name("locations/\(pathKey(key))") == "LOCATION" || location["name"] == nil {
+                plain.insert(key)
+            } else if unnotedPlain == nil || key == main {
+                unnotedPlain = key
+            }
+        }
+        if let unnotedPlain { plain.insert(unnotedPlain) }
+        var properties: [ICalProperty] = []
+        var components: [ICalComponent] = []
+        for (key, location) in all {
+            let path = "locations/\(pathKey(key))"
+            if plain.contains(key) {
+                if let name = location["name"]?.stringValue {
+                    properties.append(
+                        ical.property(path, "LOCATION", TextValue.escape(name), [ICalParameter("JSID", key)]))
+                }
+                if let geo = location["coordinates"]?.stringValue.flatMap(geoValue) {
+                    properties.append(ical.property(path + "/coordinates", "GEO", geo, [ICalParameter("JSID", key)]))
+                }
+            } else {
+                components.append(vlocation(location, key: key))
+            }
+        }
+        guard let main else { return (properties, components) }
+        let names = components.compactMap { $0.property("NAME")?.text }
+        let mainName = all.first { $0.0 == main }?.1["name"]?.stringValue
+        if plain.contains(main), main == unnotedPlain || ical.name("locations/\(pathKey(main))") == nil,
+            components.count > 1
+        {
+            // Read back as the main location: the LOCATION with several VLOCATIONs (§2.3.25).
+        } else if !plain.contains(main), let mainName, components.count > 1,
+            names.filter({ $0 == mainName }).count == 1
+        {
+            properties.insert(
+                ICalProperty(
+                    name: "LOCATION", parameters: [ICalParameter("DERIVED", "TRUE")], value: TextValue.escape(mainName)),
+                at: 0)
+        } else {
+            properties.append(jsprop("mainLocationId", .string(main)))
+        }
+        return (properties, components)
+    }
+
+    static func vlocation(_ location: JSONObject, key: String) -> ICalComponent {
+        var component = ICalComponent(name: "VLOCATION")
+        let ical = ICal(location["iCalendar"])
+        component.properties.append(ICalProperty(name: "JSID", value: TextValue.escape(key)))
+        if let name = location["name"]?.stringValue {
+            component.properties.append(ical.property("name", "NAME", TextValue.escape(name)))
+        }
+        if let coordinates = location["coordinates"]?.stringValue {
+            if ical.name("coordinates") == "GEO", let geo = geoValue(coordinates) {
+                component.properties.append(ical.property("coordinates", "GEO", geo))
+            } else {
+                // COORDINATES has no default value type (extensions draft §4.1).
+                component.properties.append(
+                    ical.property("coordinates", "COORDINATES", coordinates, [ICalParameter("VALUE", "URI")]))
+            }
+        }
+        if let types = location["locationTypes"]?.objectValue, !types.isEmpty {
+            component.properties.append(
+                ICalProperty(
+                    name: "LOCATION-TYPE",
+                    value: types.keys.sorted().map { TextValue.escape($0) }.joined(separator: ",")))
+        }
+        component.properties += links(location["links"], ical: ical)
+        component.properties += ical.keptProperties
+        component.properties += nestedJSProps(
+            "", location, except: ["@type", "name", "coordinates", "locationTypes", "links", "iCalendar"])
+        component.components += ical.keptComponents
+        return component
+    }
+
+    static let roleOrder: [(String, String)] = [
+        ("chair", "CHAIR"), ("required", "REQ-PARTICIPANT"), ("optional", "OPT-PARTICIPANT"),
+        ("informational", "NON-PARTICIPANT"), ("owner", "OWNER"),
+    ]
+
+    /// Participants → ORGANIZER, ATTENDEE and PARTICIPANT (§3.6).
+    static func participants(_ entry: JSONObject, ical: ICal, isTask: Bool) -> ([ICalProperty], [ICalComponent]) {
+        let organizer = entry["organizerCalendarAddress"]?.stringValue
+        var organizerWritten = false
+        var properties: [ICalProperty] = []
+        var components: [ICalComponent] = []
+        // Noted ORGANIZER parameters win over the generated ones of the same name.
+        let organizerNoted = ical.parameters("organizerCalendarAddress")
+        func organizerProperty(_ address: String, _ generated: [ICalParameter]) -> ICalProperty {
+            let names = Set(organizerNoted.map(\.name))
+            return ICalProperty(
+                name: "ORGANIZER", parameters: generated.filter { !names.contains($0.name) } + organizerNoted,
+                value: address)
+        }
+        let attendeeMembers: Set<String> = [
+            "participationStatus", "progress", "expectReply", "kind", "scheduleAgent", "language", "roles",
+        ]
+        let componentMembers: Set<String> = ["description", "descriptionContentType", "links"]
+        for (key, value) in (entry["participants"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let participant = value.objectValue else { continue }
+            let path = "participants/\(pathKey(key))"
+            let address = participant["calendarAddress"]?.stringValue
+            let roles = participant["roles"]?.objectValue ?? [:]
+            let pical = ICal(participant["iCalendar"])
+            let isOrganizer = address != nil && address == organizer && !organizerWritten
+            let isComponent =
+                address == nil || participant["iCalendar"]?.objectValue?["name"]?.stringValue == "participant"
+                || participant.keys.contains { componentMembers.contains($0) }
+            let onlyOrganizer =
+                isOrganizer && !isComponent && roles.keys.allSatisfy { $0 == "owner" } && ical.entry(path) == nil
+                && participant.keys.allSatisfy { ["@type", "calendarAddress", "name", "email", "roles"].contains($0) }
+            var known: Set<String> = ["@type", "calendarAddress", "name", "email"]
+            if isOrganizer, let address {
+                organizerWritten = true
+                var generated = [ICalParameter("JSID", key)]
+                if let name = participant["name"]?.stringValue { generated.append(ICalParameter("CN", name)) }
+                if let email = participant["email"]?.stringValue { generated.append(ICalParameter("EMAIL", email)) }
+                properties.append(organizerProperty(address, generated))
+                if onlyOrganizer { known.insert("roles") }
+            }
+            if !onlyOrganizer, let address {
+                known.formUnion(attendeeMembers)
+                var parameters = [ICalParameter("JSID", key)]
+                if let name = participant["name"]?.stringValue { parameters.append(ICalParameter("CN", name)) }
+                if let kind = participant["kind"]?.stringValue {
+                    parameters.append(ICalParameter("CUTYPE", kind.uppercased()))
+                }
+                if let agent = participant["scheduleAgent"]?.stringValue {
+                    parameters.append(ICalParameter("SCHEDULE-AGENT", agent.uppercased()))
+                }
+                if let email = participant["email"]?.stringValue { parameters.append(ICalParameter("EMAIL", email)) }
+                if let language = participant["language"]?.stringValue {
+                    parameters.append(ICalParameter("LANGUAGE", language))
+                }
+                // The owner role of the organizer is its ORGANIZER property (§3.6 remarks).
+                let roleValues = roleOrder.filter { roles[$0.0] != nil && !(isOrganizer && $0.0 == "owner") }.map(\.1)
+                if !roleValues.isEmpty { parameters.append(ICalParameter("ROLE", roleValues)) }
+                let progress = isTask ? participant["progress"]?.stringValue : nil
+                if let status = progress ?? participant["participationStatus"]?.stringValue {
+                    parameters.append(ICalParameter("PARTSTAT", status.uppercased()))
+                }
+                if let expect = participant["expectReply"]?.boolValue {
+                    parameters.append(ICalParameter("RSVP", expect ? "TRUE" : "FALSE"))
+                }
+                properties.append(ical.property(path, "ATTENDEE", address, parameters))
+            }
+            if isComponent {
+                var component = ICalComponent(name: "PARTICIPANT")
+                component.properties.append(ICalProperty(name: "JSID", value: TextValue.escape(key)))
+                if let address {
+                    component.properties.append(pical.property("calendarAddress", "CALENDAR-ADDRESS", address))
+                }
+                if let name = participant["name"]?.stringValue {
+                    component.properties.append(pical.property("name", "SUMMARY", TextValue.escape(name)))
+                }
+                if let description = participant["description"]?.stringValue {
+                    let type = participant["descriptionContentType"]?.stringValue
+                    if let type, type != "text/plain" {
+                        component.properties.append(
+                            pical.property(
+                                "description", "STYLED-DESCRIPTION", TextValue.escape(description),
+                                [ICalParameter("VALUE", "TEXT"), ICalParameter("FMTTYPE", type)]))
+                        known.insert("descriptionContentType")
+                    } else {
+                        component.properties.append(
+                            pical.property("description", "DESCRIPTION", TextValue.escape(description)))
+                    }
+                }
+                known.formUnion(["description", "links", "iCalendar"])
+                component.properties += links(participant["links"], ical: pical)
+                component.properties += pical.keptProperties
+                // Members neither the ATTENDEE nor the component carry: JSPROP in the component.
+                component.properties += nestedJSProps("", participant, except: known)
+                component.components += pical.keptComponents
+                components.append(component)
+            } else {
+                properties += nestedJSProps(path + "/", participant, except: known)
+            }
+        }
+        if let organizer, !organizerWritten { properties.append(organizerProperty(organizer, [])) }
+        return (properties, components)
+    }
+
+    /// A JSPROP for a top-level member `key`.
+    static func jsprop(_ key: String, _ value: JSONValue) -> ICalProperty {
+        jsprop(pointer: pathKey(key), value)
+    }
+
+    static func jsprop(pointer: String, _ value: JSONValue) -> ICalProperty {
         let json = (try? JSONCoding.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
         return ICalProperty(
-            name: "JSPROP", parameters: [ICalParameter("JSPTR", pointer.replacingOccurrences(of: "~", with: "~0"))],
-            value: TextValue.escape(json))
+            name: "JSPROP", parameters: [ICalParameter("JSPTR", pointer)], value: TextValue.escape(json))
     }
 
     /// The DESCRIPTION written for a DISPLAY alarm that has none of its own.
     static let defaultAlarmDescription = "Reminder"
 
-    static func alarm(_ alert: JSONObject, key: String) -> ICalComponent {
+    static func alarm(_ alert: JSONObject, key: String, alerts: JSONObject = [:]) -> ICalComponent {
         var component = ICalComponent(name: "VALARM")
         let ical = ICal(alert["iCalendar"])
         component.properties.append(ICalProperty(name: "JSID", value: TextValue.escape(key)))
         let keptNames = Set(ical.keptProperties.map(\.upperName))
-        // ACTION is required (RFC 5545 §3.6.6); an alarm converted without one stays without.
+        // ACTION is required (RFC 5545 §3.6.6): written unless a kept one (AUDIO, PROCEDURE) is there.
         if !keptNames.contains("ACTION") {
             component.properties.append(
                 ICalProperty(name: "ACTION", value: (alert["action"]?.stringValue ?? "display").uppercased()))
@@ -454,16 +730,31 @@ enum JSCalendarToICal {
                 component.properties.append(
                     ical.property("trigger", "TRIGGER", when, [ICalParameter("VALUE", "DATE-TIME")]))
             } else if let offset = trigger["offset"]?.stringValue.flatMap(ICalDuration.parse) {
-                let related = trigger["relativeTo"]?.stringValue == "end" ? [ICalParameter("RELATED", "END")] : []
+                let related =
+                    trigger["relativeTo"]?.stringValue.map { [ICalParameter("RELATED", $0.uppercased())] } ?? []
                 component.properties.append(ical.property("trigger", "TRIGGER", offset.icalString, related))
             }
         }
         if let acknowledged = utcValue(alert["acknowledged"]) {
             component.properties.append(ICalProperty(name: "ACKNOWLEDGED", value: acknowledged))
         }
+        // relatedTo names another Alert; RELATED-TO carries that VALARM's UID (§3.1).
+        var relatedWritten = false
+        if let related = alert["relatedTo"]?.objectValue, related.count == 1, let (target, value) = related.first,
+            let relations = value.objectValue?["relation"]?.objectValue, relations.count <= 1,
+            let uid = ICal(alerts[target]?.objectValue?["iCalendar"]).keptProperties.first(where: {
+                $0.upperName == "UID"
+            })?.value
+        {
+            let parameters = relations.keys.first.map { [ICalParameter("RELTYPE", $0.uppercased())] } ?? []
+            component.properties.append(ICalProperty(name: "RELATED-TO", parameters: parameters, value: uid))
+            relatedWritten = true
+        }
         component.properties += ical.keptProperties
         for key in alert.keys.sorted()
-        where !["@type", "trigger", "action", "acknowledged", "iCalendar", "relatedTo"].contains(key) {
+        where !["@type", "trigger", "action", "acknowledged", "iCalendar"].contains(key)
+            && !(key == "relatedTo" && relatedWritten)
+        {
             if let value = alert[key], !value.isNull { component.properties.append(jsprop(key, value)) }
         }
         component.components += ical.keptComponents

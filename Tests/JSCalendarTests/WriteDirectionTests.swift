@@ -13,7 +13,8 @@ import Testing
     ]
 
     /// RFC 5545 §3.6.6: a DISPLAY alarm MUST have a DESCRIPTION; it is written, and reading it
-    /// back adds nothing to the alert.
+    /// back adds nothing to the alert but the ACTION it needs, as "action": "display" (draft-25
+    /// §2.3.2 Fig. 15: the default made explicit).
     @Test func displayAlarmGetsADescription() throws {
         let calendar = JSCalendarConverter.iCalendar(from: Self.event)
         let alarm = try #require(calendar.calendar?.components.first?.components(named: "VALARM").first)
@@ -21,7 +22,51 @@ import Testing
         #expect(alarm.property("DESCRIPTION")?.value == "Reminder")
         let back = JSCalendarConverter.jsCalendar(from: ICalParser.parse(calendar.serialized()).calendar)
         let entry = try #require(back["entries"]?.arrayValue?.first?.objectValue)
-        #expect(entry["alerts"] == Self.event["alerts"])
+        var expected = Self.event["alerts"]?.objectValue?["a1"]?.objectValue ?? [:]
+        expected["action"] = "display"
+        #expect(entry["alerts"] == .object(["a1": .object(expected)]))
+    }
+
+    /// Vendor members inside map entries are written as JSPROP with a pointer into the entry
+    /// (draft-25 §4.1.2 Fig. 91) and come back; so do endTimeZone, locale, categories and a
+    /// main location written as a VLOCATION.
+    @Test func nestedMembersComeBack() throws {
+        let event: JSONObject = [
+            "@type": "Event", "uid": "w-2", "title": "Trip", "locale": "de", "start": "2024-07-01T10:00:00",
+            "timeZone": "Europe/Berlin", "duration": "PT10H", "endTimeZone": "Asia/Tokyo",
+            "categories": ["https://example.com/c/travel": true],
+            "links": [
+                "l1": ["@type": "Link", "href": "https://example.com/a.pdf", "rel": "enclosure", "example.com:x": 1],
+                "l/2": ["@type": "Link", "href": "https://example.com/", "rel": "alternate", "title": "Home"],
+            ],
+            "locations": [
+                "a": ["@type": "Location", "name": "FRA", "description": "Terminal 1", "example.com:gate": "B2"],
+                "b": ["@type": "Location", "name": "NRT", "locationTypes": ["airport": true]],
+                "c": ["@type": "Location", "coordinates": "geo:35.76,140.38"],
+            ],
+            "mainLocationId": "a",
+            "participants": [
+                "p": [
+                    "@type": "Participant", "calendarAddress": "mailto:p@example.com", "roles": ["required": true],
+                    "example.com:seat": "12A",
+                ]
+            ],
+        ]
+        let text = JSCalendarConverter.iCalendar(from: event).serialized()
+        #expect(text.contains("JSPROP;JSPTR=\"links/l1/example.com:x\":1"))
+        #expect(text.contains("DTEND;TZID=Asia/Tokyo:20240702T030000"))
+        let back = JSCalendarConverter.jsCalendar(from: ICalParser.parse(text).calendar)
+        var entry = try #require(back["entries"]?.arrayValue?.first?.objectValue)
+        // What the VLOCATION components add: their "iCalendar" name.
+        var locations = try #require(entry["locations"]?.objectValue)
+        for key in ["a", "b", "c"] {
+            var location = locations[key]?.objectValue ?? [:]
+            location["iCalendar"] = nil
+            locations[key] = .object(location)
+        }
+        entry["locations"] = .object(locations)
+        entry["iCalendar"] = nil
+        #expect(entry == event)
     }
 
     /// RFC 5545 §3.2.19: every TZID needs a VTIMEZONE. Generated from Foundation's transitions;
