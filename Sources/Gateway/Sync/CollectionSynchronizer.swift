@@ -71,6 +71,7 @@ struct CollectionSynchronizer: Sendable {
             url, syncToken: collection.syncToken, properties: askForData ? [.getETag, dataName] : [.getETag])
         clock.lap("sync-collection")
         let versions = try await cachedVersions(cached, hrefs: initial ? nil : result.members.map(\.href))
+        clock.lap("versions")
         let (changed, unchanged) = Self.partition(result.members.map { ($0.href, $0.etag) }, versions: versions)
         let members = Dictionary(result.members.map { ($0.href, $0) }, uniquingKeysWith: { first, _ in first })
         var fetched = Fetched()

@@ -10,7 +10,7 @@ public final class SQLiteStore: Store {
     private let writer: any DatabaseWriter
     /// Random per database file, part of every state string.
     private let epoch: String
-    /// Reads of up to this many objects by id are done on the calling thread (`readNow`).
+    /// Reads of up to this many objects by id are done on the calling thread (`read(few:_:)`).
     private static let smallRead = 50
 
     /// Opens (creating it and its directory if needed) the cache file at `path`.
@@ -70,7 +70,8 @@ public final class SQLiteStore: Store {
     }
 
     public func collections(accountId: String) async throws(StoreError) -> [StoredCollection] {
-        try await read { db in
+        // An account has a handful of collections, and every sync reads them.
+        try await read(few: true) { db in
             try CollectionRecord.fetchAll(
                 db, sql: "SELECT * FROM collection WHERE account_id = ? AND destroyed = 0 ORDER BY href",
                 arguments: [accountId]
@@ -95,7 +96,7 @@ public final class SQLiteStore: Store {
         accountId: String, collectionId: String, hrefs: [String]
     ) async throws(StoreError) -> [ObjectVersion] {
         guard !hrefs.isEmpty else { return [] }
-        return try await read { db in
+        return try await read(few: hrefs.count <= Self.smallRead) { db in
             var versions: [ObjectVersion] = []
             // Chunks stay far below SQLite's limit on bound parameters.
             for start in stride(from: 0, to: hrefs.count, by: 500) {
@@ -120,7 +121,9 @@ public final class SQLiteStore: Store {
     {
         let unique = Self.unique(ids)
         guard !unique.isEmpty else { return [] }
-        return try await read { db in try Self.objects(db, accountId: accountId, ids: unique, bodies: bodies) }
+        return try await read(few: unique.count <= Self.smallRead) { db in
+            try Self.objects(db, accountId: accountId, ids: unique, bodies: bodies)
+        }
     }
 
     public func objects(accountId: String, ids: [String], bodies: ObjectBodies, stateOf dataType: DataType)
@@ -128,12 +131,11 @@ public final class SQLiteStore: Store {
     {
         let unique = Self.unique(ids)
         let epoch = epoch
-        let read: @Sendable (Database) throws -> (String, [StoredObject]) = { db in
+        return try await read(few: unique.count <= Self.smallRead) { db in
             let state = try TypeState.fetch(db, accountId: accountId, dataType: dataType)
             let objects = unique.isEmpty ? [] : try Self.objects(db, accountId: accountId, ids: unique, bodies: bodies)
             return (StateToken(epoch: epoch, modseq: state.modseq).string, objects)
         }
-        return unique.count <= Self.smallRead ? try readNow(read) : try await self.read(read)
     }
 
     private static func unique(_ ids: [String]) -> [String] {
@@ -248,7 +250,7 @@ public final class SQLiteStore: Store {
 
     public func state(accountId: String, dataType: DataType) async throws(StoreError) -> String {
         let epoch = epoch
-        return try await read { db in
+        return try await read(few: true) { db in
             let state = try TypeState.fetch(db, accountId: accountId, dataType: dataType)
             return StateToken(epoch: epoch, modseq: state.modseq).string
         }
@@ -300,10 +302,17 @@ public final class SQLiteStore: Store {
         }
     }
 
-    /// A read of a few rows by key, on the calling thread: the hop to the reader's queue and back
-    /// costs more than such a read. WAL readers never wait for the writer, so this does not block
-    /// on other work; keep it to reads that touch a handful of rows.
-    private func readNow<T: Sendable>(_ value: (Database) throws -> T) throws(StoreError) -> T {
+    /// A read of a few rows by key (`few`) runs on the calling thread: the hop to GRDB's reader queue
+    /// and back (two thread wake-ups, ≈ 0.2 ms each on an idle machine) costs more than the read.
+    /// WAL readers never wait for the writer, so this blocks on no other work. Larger reads hop.
+    private func read<T: Sendable>(few: Bool, _ value: @escaping @Sendable (Database) throws -> T)
+        async throws(StoreError) -> T
+    {
+        few ? try readHere(value) : try await read(value)
+    }
+
+    /// Not async, so that GRDB's blocking `read` is the one called.
+    private func readHere<T: Sendable>(_ value: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try writer.read(value)
         } catch {
