@@ -87,6 +87,17 @@ extension BobBackedTests {
                         "#ids":{"resultOf":"a","name":"ContactCard/get","path":"/list/*/id"}},"r"]]}
                     """, as: bob)
                 #expect(again.methodResponses.first?.arguments["list"] == .array([.object(card)]))
+                // With `properties`, those members are cut out of the cached text: equal to the full card's.
+                let (_, picked) = try await client.jmap(
+                    """
+                    {"using":\(Self.using),"methodCalls":[
+                      ["ContactCard/get",{"accountId":"\(accountId)","ids":["\(id)"],
+                        "properties":["name","emails","addressBookIds","x-missing"]},"n"]]}
+                    """, as: bob)
+                let wanted: Set = ["id", "name", "emails", "addressBookIds"]
+                #expect(
+                    picked.methodResponses.first?.arguments["list"]
+                        == .array([.object(card.filter { wanted.contains($0.key) })]))
                 #expect(
                     again.methodResponses.last?.arguments["list"]
                         == .array([.object(["id": .string(id), "uid": .string(uid)])]))

@@ -76,6 +76,25 @@ import Testing
         }
     }
 
+    /// A login is remembered by its whole Authorization header: the same user with another password is
+    /// asked of the DAV server again (and refused), and every API response carries the state of the
+    /// session the user sees (RFC 8620 §3.4), remembered per login.
+    @Test func rememberedLoginsMatchTheWholeHeader() async throws {
+        try await TestGateway().run { client in
+            let session = try await client.session(as: TestBackends.alice)
+            let wrong = TestBackends.User(name: "alice", password: "alice-pw-not")
+            try await client.execute(uri: "/jmap/api", method: .post, headers: wrong.authorization) { response in
+                #expect(response.status == .unauthorized)
+            }
+            for _ in 0..<2 {
+                let (status, body) = try await client.jmap(
+                    #"{"using":["urn:ietf:params:jmap:core"],"methodCalls":[["Core/echo",{},"0"]]}"#)
+                #expect(status == .ok)
+                #expect(body["sessionState"] == session["state"])
+            }
+        }
+    }
+
     @Test func healthAndReadiness() async throws {
         try await TestGateway().run { client in
             try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
