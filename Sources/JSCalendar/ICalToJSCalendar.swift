@@ -455,6 +455,15 @@ struct ComponentReader {
         return object
     }
 
+    /// The object of a nested component (VLOCATION, PARTICIPANT, VALARM): its own components kept, its unmapped
+    /// properties in `iCalendar`, its JSPROPs applied.
+    mutating func finishedKeepingComponents() -> JSONObject {
+        for child in component.components { keepComponent(child) }
+        if let ical = icalendarValue() { object["iCalendar"] = ical }
+        applyJSProps()
+        return object
+    }
+
     /// JSPROP properties form a PatchObject applied last; existing properties win (§4.1.2).
     mutating func applyJSProps() {
         for property in jsprops {
@@ -937,10 +946,7 @@ struct ComponentReader {
             default: keep(property)
             }
         }
-        for child in component.components { keepComponent(child) }
-        if let ical = icalendarValue() { object["iCalendar"] = ical }
-        applyJSProps()
-        return object
+        return finishedKeepingComponents()
     }
 
     /// VALARM → Alert (§2.2.2).
@@ -1001,9 +1007,6 @@ struct ComponentReader {
             default: keep(property)
             }
         }
-        for child in component.components { keepComponent(child) }
-        if let ical = icalendarValue() { object["iCalendar"] = ical }
-        applyJSProps()
-        return object
+        return finishedKeepingComponents()
     }
 }
