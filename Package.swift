@@ -55,6 +55,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
+                "JSON",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -124,10 +124,8 @@ struct CacheWriter {
     // MARK: - Collections
 
     private mutating func upsertCollection(_ incoming: StoredCollection) throws -> CollectionRecord {
-        let existing = try CollectionRecord.fetchOne(
-            db, sql: "SELECT * FROM collection WHERE account_id = ? AND href = ?",
-            arguments: [accountId, incoming.href]
-        )
+        let statement = try db.cachedStatement(sql: "SELECT * FROM collection WHERE account_id = ? AND href = ?")
+        let existing = try CollectionRecord.fetchOne(statement, arguments: [accountId, incoming.href])
         guard var record = existing else {
             let id = try unusedId(.init(collection: incoming.kind), href: incoming.href, table: "collection")
             var record = CollectionRecord(

@@ -72,10 +72,9 @@ public final class SQLiteStore: Store {
     public func collections(accountId: String) async throws(StoreError) -> [StoredCollection] {
         // An account has a handful of collections, and every sync reads them.
         try await read(few: true) { db in
-            try CollectionRecord.fetchAll(
-                db, sql: "SELECT * FROM collection WHERE account_id = ? AND destroyed = 0 ORDER BY href",
-                arguments: [accountId]
-            ).map(\.stored)
+            let statement = try db.cachedStatement(
+                sql: "SELECT * FROM collection WHERE account_id = ? AND destroyed = 0 ORDER BY href")
+            return try CollectionRecord.fetchAll(statement, arguments: [accountId]).map(\.stored)
         }
     }
 
@@ -102,14 +101,16 @@ public final class SQLiteStore: Store {
             for start in stride(from: 0, to: hrefs.count, by: 500) {
                 let chunk = Array(hrefs[start..<min(hrefs.count, start + 500)])
                 let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                versions += try Row.fetchAll(
-                    db,
+                // Cached per connection: an incremental sync asks the same shape (one or a few hrefs) each time.
+                let statement = try db.cachedStatement(
                     sql: """
                         SELECT id, href, etag FROM object
                         WHERE account_id = ? AND collection_id = ? AND destroyed = 0 AND href IN (\(placeholders))
-                        """,
-                    arguments: StatementArguments([accountId, collectionId] + chunk)
-                ).map { ObjectVersion(id: $0[0], href: $0[1], etag: $0[2]) }
+                        """)
+                versions += try Row.fetchAll(
+                    statement, arguments: StatementArguments([accountId, collectionId] + chunk)
+                )
+                .map { ObjectVersion(id: $0[0], href: $0[1], etag: $0[2]) }
             }
             return versions
         }
