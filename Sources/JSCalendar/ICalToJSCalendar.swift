@@ -218,9 +218,13 @@ struct ComponentReader {
                 let name = component.property("NAME")
                 let consumed = name?.parameter("LANGUAGE")?.count == 1 ? [] : readLocale(property)
                 note("description", property, consumed: consumed)
+            case "JSPROP" where property.firstParameter("JSPTR") != nil:
+                jsprops.append(property)
             default: keep(property)
             }
         }
+        // Group members with no VCALENDAR property, e.g. RFC 8984's Group "name" (§4.1.2).
+        applyJSProps()
         return object
     }
 

@@ -58,11 +58,22 @@ enum JSCalendarToICal {
                 root.properties.append(ICalProperty(name: "LAST-MODIFIED", value: updated))
             }
             root.properties += ical.keptProperties
+            // Members with no VCALENDAR property, e.g. RFC 8984 §6.3's Group "name": JSPROP (§4.1.2).
+            for key in object.keys.sorted() where !groupKeys.contains(key) {
+                if let value = object[key], !value.isNull { root.properties.append(jsprop(key, value)) }
+            }
         }
         root.components += ical.keptComponents
         for entry in entries { root.components += components(for: entry) }
         return ICalendar(components: [root])
     }
+
+    /// Group members `calendar(from:)` writes as VCALENDAR properties, or drops ("version" is the
+    /// JSCalendar version, implied when reading, draft-25 §1.3.2).
+    static let groupKeys: Set<String> = [
+        "@type", "entries", "uid", "title", "description", "locale", "source", "categories", "color", "created",
+        "updated", "prodId", "iCalendar", "version",
+    ]
 
     /// "categories" → one CONCEPT per URI (§2.3.9).
     static func concepts(_ object: JSONObject) -> [ICalProperty] {
@@ -126,7 +137,9 @@ enum JSCalendarToICal {
             if patch.isEmpty || patch == ["excluded": true] { continue }  // written as RDATE/EXDATE
             var instance = entry
             instance["recurrenceOverrides"] = nil
+            // An instance has no rule, also when it came as RFC 8984's "recurrenceRules".
             instance["recurrenceRule"] = nil
+            instance["recurrenceRules"] = nil
             for (path, value) in patch {
                 let tokens = path.split(separator: "/").map(String.init)
                 setPath(&instance, tokens[...], value)
@@ -622,7 +635,9 @@ enum JSCalendarToICal {
             let onlyOrganizer =
                 isOrganizer && !isComponent && roles.keys.allSatisfy { $0 == "owner" } && ical.entry(path) == nil
                 && participant.keys.allSatisfy { ["@type", "calendarAddress", "name", "email", "roles"].contains($0) }
-            var known: Set<String> = ["@type", "calendarAddress", "name", "email"]
+            var known: Set<String> = ["@type", "calendarAddress", "name"]
+            // "email" is an EMAIL parameter of ATTENDEE or ORGANIZER; without an address it is a JSPROP.
+            if address != nil { known.insert("email") }
             if isOrganizer, let address {
                 organizerWritten = true
                 var generated = [ICalParameter("JSID", key)]
