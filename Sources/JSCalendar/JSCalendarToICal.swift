@@ -134,7 +134,10 @@ enum JSCalendarToICal {
         let start = entry["start"]?.stringValue
         for key in overrides.keys.sorted() {
             guard let patch = overrides[key]?.objectValue else { continue }
-            if patch.isEmpty || patch == ["excluded": true] { continue }  // written as RDATE/EXDATE
+            // Written as RDATE/EXDATE, or RDATE PERIOD.
+            if patch.isEmpty || patch == ["excluded": true] || periodDuration(key, patch, entry: entry) != nil {
+                continue
+            }
             var instance = entry
             instance["recurrenceOverrides"] = nil
             // An instance has no rule, also when it came as RFC 8984's "recurrenceRules".
@@ -198,6 +201,23 @@ enum JSCalendarToICal {
         let value = TimeZoneResolver(calendar: nil).zone(for: tzid).local(ofUTC: utc)
         return ICalProperty(name: name, parameters: noted, value: value.icalDateTime)
     }
+
+    /// The duration of an override that came from an RDATE PERIOD and still only sets its
+    /// duration: it is written back as one (§2.3.33 Figure 69, §5.1.1), not as a component.
+    /// Nil for any other patch, or when the entry is written with DATE values (a PERIOD has
+    /// date-times, RFC 5545 §3.3.9).
+    static func periodDuration(_ key: String, _ patch: JSONObject, entry: JSONObject) -> ICalDuration? {
+        let noted = ICal(entry["iCalendar"]).entry("recurrenceOverrides/" + key)
+        guard patch.count == 1, noted?["name"]?.stringValue?.lowercased() == "rdate",
+            noted?["valueType"]?.stringValue?.lowercased() == "period",
+            let duration = patch["duration"]?.stringValue.flatMap(ICalDuration.parse), !duration.negative,
+            !writesDates(entry)
+        else { return nil }
+        return duration
+    }
+
+    /// Whether the entry's date-times are written as DATE values.
+    static func writesDates(_ entry: JSONObject) -> Bool { entry["showWithoutTime"]?.boolValue == true }
 
     /// A DATE or DATE-TIME property for a LocalDateTime in the entry's zone.
     static func dateProperty(_ name: String, _ local: String, entry: JSONObject, extra: [ICalParameter] = [])
@@ -361,6 +381,12 @@ enum JSCalendarToICal {
             for key in overrides.keys.sorted() {
                 guard let patch = overrides[key]?.objectValue else { continue }
                 if patch.isEmpty { properties.append(recurrenceDate("RDATE", key, entry: entry)) }
+                if let duration = periodDuration(key, patch, entry: entry) {
+                    var property = recurrenceDate("RDATE", key, entry: entry)
+                    property.parameters.insert(ICalParameter("VALUE", "PERIOD"), at: 0)
+                    property.value += "/" + duration.icalString
+                    properties.append(property)
+                }
                 if patch == ["excluded": true] { properties.append(recurrenceDate("EXDATE", key, entry: entry)) }
             }
         }
