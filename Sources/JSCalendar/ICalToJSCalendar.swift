@@ -314,6 +314,20 @@ struct ComponentReader {
                     continue
                 }
                 readDateTime(property, due, path: "due", zonePath: start == nil ? "timeZone" : nil)
+            case "SHOW-WITHOUT-TIME" where first:
+                // With DATE values it MUST be ignored (draft-25 §2.3.38) and not be preserved
+                // (extensions-06 §4.2); FALSE, or other parameters, are kept.
+                let temporal = start ?? component.property("DUE").flatMap(ICalDateTime.parse)
+                if temporal?.isDate == true { continue }
+                guard property.value.uppercased() == "TRUE",
+                    property.parameters.allSatisfy({
+                        $0.name.uppercased() == "VALUE" && $0.values.map { $0.uppercased() } == ["BOOLEAN"]
+                    })
+                else {
+                    keep(property)
+                    continue
+                }
+                object["showWithoutTime"] = true
             case "RRULE" where first:
                 guard let rule = RecurrenceRule.parse(property.value, tzid: start?.tzid), property.parameters.isEmpty
                 else {

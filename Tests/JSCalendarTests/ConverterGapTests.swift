@@ -112,4 +112,94 @@ import Testing
         #expect(written.contains("RECURRENCE-ID:20230201T130000Z\r\n"), "\(written)")
         #expect(!written.contains("RDATE"))
     }
+
+    // MARK: SHOW-WITHOUT-TIME (§2.3.38, §3.2)
+
+    /// Figure 74: SHOW-WITHOUT-TIME:TRUE with DATE-TIME values is "showWithoutTime"; with a zone
+    /// the writer keeps the DATE-TIME and writes the property (with its REQUIRED VALUE=BOOLEAN,
+    /// extensions-06 §4.2).
+    @Test func showWithoutTimeIsReadAndWrittenBack() {
+        let group = Self.read(
+            "BEGIN:VEVENT\r\nUID:s\r\nDTSTART;TZID=America/Chicago:20250521T080000\r\nDURATION:PT12H\r\n"
+                + "SHOW-WITHOUT-TIME;VALUE=BOOLEAN:TRUE\r\nEND:VEVENT\r\n")
+        let entry = Self.entry(group)
+        #expect(entry["showWithoutTime"] == true)
+        #expect(entry["start"] == "2025-05-21T08:00:00")
+        #expect(entry["timeZone"] == "America/Chicago")
+        #expect(entry["iCalendar"] == nil, "\(encodeJSON(.object(entry)))")
+        let written = Self.write(group)
+        #expect(written.contains("DTSTART;TZID=America/Chicago:20250521T080000\r\n"), "\(written)")
+        #expect(written.contains("SHOW-WITHOUT-TIME;VALUE=BOOLEAN:TRUE\r\n"))
+        #expect(Self.isStable(group))
+    }
+
+    /// §3.2: DATE values only with "showWithoutTime", no "timeZone" and no time in any value
+    /// (start, duration, until, override keys); otherwise DATE-TIME plus SHOW-WITHOUT-TIME.
+    @Test(
+        arguments: [
+            (JSONObject(), true),
+            (["timeZone": "Europe/Berlin"], false),
+            (["start": "2024-05-01T09:30:00"], false),
+            (["duration": "PT2H"], false),
+            (["duration": "PT48H"], true),
+            (
+                ["recurrenceRule": ["@type": "RecurrenceRule", "frequency": "daily", "until": "2024-05-09T12:00:00"]],
+                false
+            ),
+            (["recurrenceOverrides": ["2024-05-03T10:00:00": [:]]], false),
+            (["recurrenceOverrides": ["2024-05-03T00:00:00": ["title": "moved"]]], true),
+        ] as [(JSONObject, Bool)])
+    func showWithoutTimeWritesDatesOnlyWithoutTimes(_ change: JSONObject, _ dates: Bool) {
+        var event: JSONObject = [
+            "@type": "Event", "uid": "s", "start": "2024-05-01T00:00:00", "duration": "P1D",
+            "showWithoutTime": true,
+            "recurrenceRule": ["@type": "RecurrenceRule", "frequency": "daily", "count": 5],
+        ]
+        for (key, value) in change { event[key] = value }
+        let written = JSCalendarConverter.iCalendar(from: event).serialized()
+        #expect(written.contains("DTSTART;VALUE=DATE:") == dates, "\(written)")
+        #expect(written.contains("SHOW-WITHOUT-TIME;VALUE=BOOLEAN:TRUE\r\n") == !dates)
+        if written.contains("RECURRENCE-ID") {
+            // RFC 5545 §3.8.4.4: RECURRENCE-ID has the type of the series' DTSTART.
+            #expect(written.contains("RECURRENCE-ID;VALUE=DATE:20240503\r\n") == dates)
+        }
+        let back = JSCalendarConverter.jsCalendar(from: ICalParser.parse(written).calendar)
+        #expect(Self.entry(back)["showWithoutTime"] == true)
+        #expect(Self.entry(back)["duration"] == event["duration"])
+        #expect(Self.isStable(back))
+    }
+
+    /// §2.3.38: with DATE values the property MUST be ignored, and extensions-06 §4.2 says not
+    /// to preserve it; an ill-specified FALSE is not read but kept.
+    @Test func showWithoutTimeIsIgnoredWithDatesOrFalse() {
+        let dated = Self.entry(
+            Self.read(
+                "BEGIN:VEVENT\r\nUID:s\r\nDTSTART;VALUE=DATE:20250521\r\n"
+                    + "SHOW-WITHOUT-TIME;VALUE=BOOLEAN:TRUE\r\nEND:VEVENT\r\n"))
+        #expect(dated["showWithoutTime"] == true)
+        #expect(dated["iCalendar"] == nil)
+        let group = Self.read(
+            "BEGIN:VEVENT\r\nUID:s\r\nDTSTART:20250521T080000Z\r\n"
+                + "SHOW-WITHOUT-TIME;VALUE=BOOLEAN:FALSE\r\nEND:VEVENT\r\n")
+        let entry = Self.entry(group)
+        #expect(entry["showWithoutTime"] == nil)
+        #expect(entry["iCalendar"]?.objectValue?["properties"]?.arrayValue?.count == 1)
+        #expect(Self.isStable(group))
+    }
+
+    /// The update path rewrites SHOW-WITHOUT-TIME with DTSTART when "showWithoutTime" changes.
+    @Test func updateWritesShowWithoutTime() {
+        let stored = ICalParser.parse(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:s\r\nDTSTAMP:20250101T000000Z\r\n"
+                + "DTSTART;TZID=America/Chicago:20250521T080000\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        ).calendar
+        var event = Self.entry(JSCalendarConverter.jsCalendar(from: stored))
+        event["showWithoutTime"] = true
+        let on = JSCalendarConverter.updatedICalendar(stored: stored, newEvent: event)
+        #expect(on.serialized().components(separatedBy: "SHOW-WITHOUT-TIME").count == 2, "\(on.serialized())")
+        #expect(Self.entry(JSCalendarConverter.jsCalendar(from: on)) == event)
+        event["showWithoutTime"] = nil
+        let off = JSCalendarConverter.updatedICalendar(stored: on, newEvent: event)
+        #expect(!off.serialized().contains("SHOW-WITHOUT-TIME"), "\(off.serialized())")
+    }
 }
