@@ -314,6 +314,20 @@ struct ComponentReader {
                     continue
                 }
                 readDateTime(property, due, path: "due", zonePath: start == nil ? "timeZone" : nil)
+            case "SHOW-WITHOUT-TIME" where first:
+                // With DATE values it MUST be ignored (draft-25 §2.3.38) and not be preserved
+                // (extensions-06 §4.2); FALSE, or other parameters, are kept.
+                let temporal = start ?? component.property("DUE").flatMap(ICalDateTime.parse)
+                if temporal?.isDate == true { continue }
+                guard property.value.uppercased() == "TRUE",
+                    property.parameters.allSatisfy({
+                        $0.name.uppercased() == "VALUE" && $0.values.map { $0.uppercased() } == ["BOOLEAN"]
+                    })
+                else {
+                    keep(property)
+                    continue
+                }
+                object["showWithoutTime"] = true
             case "RRULE" where first:
                 guard let rule = RecurrenceRule.parse(property.value, tzid: start?.tzid), property.parameters.isEmpty
                 else {
@@ -562,10 +576,16 @@ struct ComponentReader {
     }
 
     /// RDATE → recurrenceOverrides entries `{}`, EXDATE → `{"excluded": true}` (§2.3.33, §2.3.20),
-    /// keyed by the LocalDateTime in the start's zone. False when the property cannot convert
-    /// without loss (PERIOD values, unknown parameters).
+    /// keyed by the LocalDateTime in the start's zone. An RDATE PERIOD gives `{"duration": …}`
+    /// keyed by the period's start, noted as "rdate"/"period" so it is written back as one
+    /// (§2.3.33 Figure 69). False when the property cannot convert without loss (unknown
+    /// parameters, a PERIOD whose instance an override component also gives).
     mutating func readRecurrenceDates(_ property: ICalProperty, start: ICalDateTime) -> Bool {
         guard property.parameters.allSatisfy({ ["TZID", "VALUE"].contains($0.name.uppercased()) }) else {
+            return false
+        }
+        let isPeriod = property.firstParameter("VALUE")?.uppercased() == "PERIOD"
+        if isPeriod, property.upperName != "RDATE" || start.isDate || property.parameter("VALUE")?.count != 1 {
             return false
         }
         let tzid = property.firstParameter("TZID")
@@ -576,33 +596,65 @@ struct ComponentReader {
             && tzid.map { TimeZoneResolver.ianaIdentifier(for: $0) != nil } == true
             && resolver.zone(of: start) != .floating
         var values: [ICalDateTime] = []
+        var durations: [ICalDuration] = []
         for item in property.value.split(separator: ",") {
-            guard let value = ICalDateTime.parse(String(item), tzid: tzid), value.isDate == start.isDate,
+            let parts = isPeriod ? item.split(separator: "/", omittingEmptySubsequences: false) : [item]
+            guard parts.count == (isPeriod ? 2 : 1),
+                let value = ICalDateTime.parse(String(parts[0]), tzid: tzid), value.isDate == start.isDate,
                 value.zone == start.zone || otherZone && resolver.zone(of: value) != .floating
             else { return false }
+            if isPeriod {
+                guard let duration = Self.periodDuration(value, String(parts[1]), tzid: tzid, resolver: resolver)
+                else { return false }
+                durations.append(duration)
+            }
             values.append(value)
         }
         if tzid != nil, tzid != start.tzid, !otherZone { return false }
         var overrides = object["recurrenceOverrides"]?.objectValue ?? [:]
         let excluded = property.upperName == "EXDATE"
         var keys: [String] = []
-        for value in values {
+        for (index, value) in values.enumerated() {
             let key = otherZone ? Self.localKey(value, inZoneOf: start, resolver: resolver) : value.local.jsonString
-            if overrides[key] != nil || excluded && overriddenKeys.contains(key) { return false }
+            if overrides[key] != nil || (excluded || isPeriod) && overriddenKeys.contains(key) { return false }
             // The value must come back: the same wall time in its own zone.
             if otherZone, let local = LocalDateTime.parseJSON(key)?.value,
                 resolver.zone(of: value).local(ofUTC: resolver.zone(of: start).utcSeconds(of: local)) != value.local
             {
                 return false
             }
-            overrides[key] = excluded ? .object(["excluded": true]) : .object([:])
+            if isPeriod {
+                overrides[key] = .object(["duration": .string(durations[index].jsonString)])
+            } else {
+                overrides[key] = excluded ? .object(["excluded": true]) : .object([:])
+            }
             keys.append(key)
         }
         object["recurrenceOverrides"] = .object(overrides)
-        if otherZone {
-            for key in keys { note("recurrenceOverrides/\(key)", property, consumed: ["VALUE"]) }
+        if otherZone || isPeriod {
+            for key in keys {
+                let path = "recurrenceOverrides/\(key)"
+                note(
+                    path, property, consumed: otherZone ? ["VALUE"] : ["VALUE", "TZID"], name: isPeriod ? "rdate" : nil)
+                if isPeriod, var entry = converted[path]?.objectValue {
+                    entry["valueType"] = "period"
+                    converted[path] = .object(entry)
+                }
+            }
         }
         return true
+    }
+
+    /// The duration of an RDATE PERIOD (RFC 5545 §3.3.9): as written, or from an explicit end as
+    /// the exact time between the two instants, so the instance spans what it did. Nil when
+    /// negative or unreadable.
+    static func periodDuration(_ start: ICalDateTime, _ text: String, tzid: String?, resolver: TimeZoneResolver)
+        -> ICalDuration?
+    {
+        if let duration = ICalDuration.parse(text) { return duration.negative ? nil : duration }
+        guard let end = ICalDateTime.parse(text, tzid: tzid), !end.isDate, end.zone == start.zone else { return nil }
+        let seconds = resolver.utcSeconds(of: end) - resolver.utcSeconds(of: start)
+        return seconds < 0 ? nil : ICalDuration(seconds: seconds)
     }
 
     static func duration(from start: ICalDateTime, to end: ICalDateTime, resolver: TimeZoneResolver) -> ICalDuration? {

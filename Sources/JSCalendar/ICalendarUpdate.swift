@@ -86,7 +86,7 @@ extension JSCalendarConverter {
         switch name {
         case "SUMMARY": return ["title"]
         case "DESCRIPTION", "STYLED-DESCRIPTION": return ["description", "descriptionContentType"]
-        case "DTSTART": return ["start", "timeZone", "showWithoutTime"]
+        case "DTSTART", "SHOW-WITHOUT-TIME": return ["start", "timeZone", "showWithoutTime"]
         case "DTEND", "DURATION": return ["duration", "start", "timeZone", "showWithoutTime", "estimatedDuration"]
         case "DUE": return ["due", "timeZone"]
         case "RRULE": return ["recurrenceRule", "recurrenceRules", "timeZone"]

@@ -128,13 +128,17 @@ enum JSCalendarToICal {
 
     /// The main component and its overrides (§3.2).
     static func components(for entry: JSONObject) -> [ICalComponent] {
-        var main = component(for: entry, isOverride: false)
+        let dates = writesDates(entry)
+        var main = component(for: entry, isOverride: false, dates: dates)
         var result: [ICalComponent] = []
         let overrides = entry["recurrenceOverrides"]?.objectValue ?? [:]
         let start = entry["start"]?.stringValue
         for key in overrides.keys.sorted() {
             guard let patch = overrides[key]?.objectValue else { continue }
-            if patch.isEmpty || patch == ["excluded": true] { continue }  // written as RDATE/EXDATE
+            // Written as RDATE/EXDATE, or RDATE PERIOD.
+            if patch.isEmpty || patch == ["excluded": true] || periodDuration(key, patch, entry: entry) != nil {
+                continue
+            }
             var instance = entry
             instance["recurrenceOverrides"] = nil
             // An instance has no rule, also when it came as RFC 8984's "recurrenceRules".
@@ -154,7 +158,7 @@ enum JSCalendarToICal {
                 instance["start"] = .string(key)
             }
             instance["recurrenceIdTimeZone"] = entry["timeZone"]
-            result.append(component(for: instance, isOverride: true))
+            result.append(component(for: instance, isOverride: true, dates: dates))
         }
         return [main] + result
     }
@@ -192,19 +196,58 @@ enum JSCalendarToICal {
         let ical = ICal(entry["iCalendar"])
         let noted = ical.parameters("recurrenceOverrides/" + key)
         guard let tzid = noted.first(where: { $0.name == "TZID" })?.values.first,
-            let local = LocalDateTime.parseJSON(key)?.value, entry["showWithoutTime"]?.boolValue != true
-        else { return dateProperty(name, key, entry: entry, extra: startTZID(entry)) }
+            let local = LocalDateTime.parseJSON(key)?.value, !writesDates(entry)
+        else { return dateProperty(name, key, entry: entry, extra: startTZID(entry), isDate: writesDates(entry)) }
         let utc = zone(entry["timeZone"]?.stringValue).utcSeconds(of: local)
         let value = TimeZoneResolver(calendar: nil).zone(for: tzid).local(ofUTC: utc)
         return ICalProperty(name: name, parameters: noted, value: value.icalDateTime)
     }
 
+    /// The duration of an override that came from an RDATE PERIOD and still only sets its
+    /// duration: it is written back as one (§2.3.33 Figure 69, §5.1.1), not as a component.
+    /// Nil for any other patch, or when the entry is written with DATE values (a PERIOD has
+    /// date-times, RFC 5545 §3.3.9).
+    static func periodDuration(_ key: String, _ patch: JSONObject, entry: JSONObject) -> ICalDuration? {
+        let noted = ICal(entry["iCalendar"]).entry("recurrenceOverrides/" + key)
+        guard patch.count == 1, noted?["name"]?.stringValue?.lowercased() == "rdate",
+            noted?["valueType"]?.stringValue?.lowercased() == "period",
+            let duration = patch["duration"]?.stringValue.flatMap(ICalDuration.parse), !duration.negative,
+            !writesDates(entry)
+        else { return nil }
+        return duration
+    }
+
+    /// Whether the entry's date-times are written as DATE values (§3.2): only when
+    /// "showWithoutTime" is true, there is no "timeZone" and no value has a time, so nothing is
+    /// lost; otherwise they are DATE-TIMEs and SHOW-WITHOUT-TIME says the rest (§2.3.38).
+    static func writesDates(_ entry: JSONObject) -> Bool {
+        guard entry["showWithoutTime"]?.boolValue == true, entry["timeZone"] == nil || entry["timeZone"] == .null,
+            entry["start"] != nil || entry["due"] != nil
+        else { return false }
+        func isMidnight(_ value: JSONValue?) -> Bool {
+            guard let text = value?.stringValue else { return value == nil || value == .null }
+            return LocalDateTime.parseJSON(text).map { !$0.utc && $0.value.secondOfDay == 0 } ?? false
+        }
+        // Whole days also as seconds ("PT24H", which some DATE events have): a DATE value has no
+        // zone, so the span is the same and the DATE form of the original is kept.
+        func isWholeDays(_ value: JSONValue?) -> Bool {
+            guard let text = value?.stringValue else { return value == nil || value == .null }
+            return ICalDuration.parse(text).map { $0.seconds % 86400 == 0 } ?? false
+        }
+        var rules = entry["recurrenceRule"].map { [$0] } ?? []
+        rules += entry["recurrenceRules"]?.arrayValue ?? []
+        return isMidnight(entry["start"]) && isMidnight(entry["due"]) && isMidnight(entry["recurrenceId"])
+            && isWholeDays(entry["duration"]) && isWholeDays(entry["estimatedDuration"])
+            && rules.allSatisfy { isMidnight($0.objectValue?["until"]) }
+            && (entry["recurrenceOverrides"]?.objectValue ?? [:]).keys.allSatisfy { isMidnight(.string($0)) }
+    }
+
     /// A DATE or DATE-TIME property for a LocalDateTime in the entry's zone.
-    static func dateProperty(_ name: String, _ local: String, entry: JSONObject, extra: [ICalParameter] = [])
-        -> ICalProperty
-    {
+    static func dateProperty(
+        _ name: String, _ local: String, entry: JSONObject, extra: [ICalParameter] = [], isDate: Bool
+    ) -> ICalProperty {
         let value = LocalDateTime.parseJSON(local)?.value ?? LocalDateTime(year: 1970, month: 1, day: 1)
-        if entry["showWithoutTime"]?.boolValue == true {
+        if isDate {
             return ICalProperty(name: name, parameters: [ICalParameter("VALUE", "DATE")] + extra, value: value.icalDate)
         }
         switch entry["timeZone"]?.stringValue {
@@ -237,7 +280,9 @@ enum JSCalendarToICal {
         "informational": "NON-PARTICIPANT",
     ]
 
-    static func component(for entry: JSONObject, isOverride: Bool) -> ICalComponent {
+    /// One VEVENT or VTODO; `dates` is the main component's `writesDates`: an override writes
+    /// DATE values only when its series does (RFC 5545 §3.8.4.4: RECURRENCE-ID has DTSTART's type).
+    static func component(for entry: JSONObject, isOverride: Bool, dates mainDates: Bool? = nil) -> ICalComponent {
         let isTask = entry["@type"]?.stringValue == "Task"
         var component = ICalComponent(name: isTask ? "VTODO" : "VEVENT")
         let ical = ICal(entry["iCalendar"])
@@ -245,6 +290,7 @@ enum JSCalendarToICal {
         let timeZone = entry["timeZone"]?.stringValue
         let zone = zone(timeZone)
         let showWithoutTime = entry["showWithoutTime"]?.boolValue == true
+        let dates = (mainDates ?? true) && writesDates(entry)
         func text(_ key: String, _ name: String) {
             if let value = entry[key]?.stringValue {
                 properties.append(ical.property(key, name, TextValue.escape(value)))
@@ -258,9 +304,10 @@ enum JSCalendarToICal {
         if let recurrenceId = entry["recurrenceId"]?.stringValue, let local = LocalDateTime.parseJSON(recurrenceId) {
             var idEntry = entry
             idEntry["timeZone"] = entry["recurrenceIdTimeZone"]
+            let idIsDate = mainDates ?? dates
             var property = dateProperty(
-                "RECURRENCE-ID", recurrenceId, entry: idEntry, extra: ical.parameters("recurrenceId"))
-            if showWithoutTime { property.value = local.value.icalDate }
+                "RECURRENCE-ID", recurrenceId, entry: idEntry, extra: ical.parameters("recurrenceId"), isDate: idIsDate)
+            if idIsDate { property.value = local.value.icalDate }
             properties.append(property)
         }
         if let title = entry["title"]?.stringValue {
@@ -282,14 +329,15 @@ enum JSCalendarToICal {
             }
         }
         if let start = entry["start"]?.stringValue {
-            properties.append(dateProperty("DTSTART", start, entry: entry, extra: ical.parameters("start")))
+            properties.append(
+                dateProperty("DTSTART", start, entry: entry, extra: ical.parameters("start"), isDate: dates))
         }
         if let due = entry["due"]?.stringValue {
             var dueEntry = entry
             if ical.entry("due")?["valueType"]?.stringValue == "date-time-utc" { dueEntry["timeZone"] = "Etc/UTC" }
             let parameters = ical.parameters("due")
             if parameters.contains(where: { $0.name == "TZID" }) { dueEntry["timeZone"] = nil }
-            properties.append(dateProperty("DUE", due, entry: dueEntry, extra: parameters))
+            properties.append(dateProperty("DUE", due, entry: dueEntry, extra: parameters, isDate: dates))
         }
         if let durationText = entry["duration"]?.stringValue, let duration = ICalDuration.parse(durationText) {
             let endTimeZone = entry["endTimeZone"]?.stringValue
@@ -316,8 +364,9 @@ enum JSCalendarToICal {
                 let endUTC = zone.utcSeconds(of: start.value.adding(days: duration.signedDays)) + duration.signedSeconds
                 var endEntry = entry
                 var endLocal: LocalDateTime
-                if showWithoutTime {
-                    endLocal = start.value.adding(days: duration.signedDays)
+                if dates {
+                    // Whole days, also when given as seconds (see `writesDates`).
+                    endLocal = start.value.adding(days: duration.signedDays + duration.signedSeconds / 86400)
                 } else if let endTZID {
                     let endZone = TimeZoneResolver(calendar: nil).zone(for: endTZID)
                     if case .floating = endZone {
@@ -337,7 +386,8 @@ enum JSCalendarToICal {
                 } else {
                     endLocal = start.value.adding(days: duration.signedDays).adding(seconds: duration.signedSeconds)
                 }
-                properties.append(dateProperty("DTEND", endLocal.jsonString, entry: endEntry, extra: parameters))
+                properties.append(
+                    dateProperty("DTEND", endLocal.jsonString, entry: endEntry, extra: parameters, isDate: dates))
             } else {
                 properties.append(ical.property("duration", "DURATION", duration.icalString))
             }
@@ -347,12 +397,17 @@ enum JSCalendarToICal {
                 ical.property(
                     "estimatedDuration", ical.name("estimatedDuration") ?? "ESTIMATED-DURATION", duration.icalString))
         }
+        if showWithoutTime, !dates {
+            // The times stay and SHOW-WITHOUT-TIME keeps the rest (§3.2, §2.3.38).
+            properties.append(
+                ICalProperty(name: "SHOW-WITHOUT-TIME", parameters: [ICalParameter("VALUE", "BOOLEAN")], value: "TRUE"))
+        }
         var rules: [JSONObject] = []
         if let rule = entry["recurrenceRule"]?.objectValue { rules.append(rule) }
         // RFC 8984 clients send "recurrenceRules" (an array).
         rules += entry["recurrenceRules"]?.arrayValue?.compactMap(\.objectValue) ?? []
         for rule in rules {
-            if let parsed = RecurrenceRuleJSON.rule(rule, startIsDate: showWithoutTime, zone: zone) {
+            if let parsed = RecurrenceRuleJSON.rule(rule, startIsDate: dates, zone: zone) {
                 properties.append(ICalProperty(name: "RRULE", value: parsed.icalString))
             }
         }
@@ -361,6 +416,12 @@ enum JSCalendarToICal {
             for key in overrides.keys.sorted() {
                 guard let patch = overrides[key]?.objectValue else { continue }
                 if patch.isEmpty { properties.append(recurrenceDate("RDATE", key, entry: entry)) }
+                if let duration = periodDuration(key, patch, entry: entry) {
+                    var property = recurrenceDate("RDATE", key, entry: entry)
+                    property.parameters.insert(ICalParameter("VALUE", "PERIOD"), at: 0)
+                    property.value += "/" + duration.icalString
+                    properties.append(property)
+                }
                 if patch == ["excluded": true] { properties.append(recurrenceDate("EXDATE", key, entry: entry)) }
             }
         }

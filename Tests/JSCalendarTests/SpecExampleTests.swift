@@ -348,13 +348,7 @@ import Testing
 
     /// Examples our converter does not match yet and that are NOT spec errors: converter gaps
     /// left for later. Each must still disagree, so that a fix shows up here.
-    static let untriaged: [String: String] = [
-        "\(draft) Figure 69":
-            "RDATE;VALUE=PERIOD stays in iCalendar/properties; §2.3.33 wants an override with its duration",
-        "\(draft) Figure 74":
-            "SHOW-WITHOUT-TIME:TRUE is kept, not read (§2.3.38): the writer would need DATE-TIME plus SHOW-WITHOUT-TIME for showWithoutTime with a time or zone (§3.2) first",
-        "\(extensions) line 373 (Example at 372)": "as draft-25 Figure 74: SHOW-WITHOUT-TIME is not read yet",
-    ]
+    static let untriaged: [String: String] = [:]
 
     /// Repairs (regular expression, template) of examples that are not valid JSON as printed;
     /// each is also a deviation.
