@@ -133,32 +133,16 @@ import Testing
     static func jsonDocuments(_ text: String) -> [JSONValue] {
         var documents: [JSONValue] = []
         var depth = 0
-        var inString = false
-        var escaped = false
         var begin: String.Index?
-        for index in text.indices {
-            let character = text[index]
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if character == "\\" {
-                    escaped = true
-                } else if character == "\"" {
-                    inString = false
-                }
-                continue
-            }
-            switch character {
-            case "\"": inString = true
-            case "{", "[":
+        forEachJSONBracket(in: text) { index, bracket in
+            if bracket == "{" || bracket == "[" {
                 if depth == 0 { begin = index }
                 depth += 1
-            case "}", "]":
+            } else {
                 depth -= 1
                 if depth == 0, let begin, let value = parseJSON(String(text[begin...index])) {
                     documents.append(value)
                 }
-            default: break
             }
         }
         return documents

@@ -33,19 +33,8 @@ import Testing
 @Suite struct SpecExampleTests {
     // MARK: Reading the spec files
 
-    /// Finds ../shared/specs the way `Corpus` finds the corpus, with /work/shared/specs last.
-    static let specs: URL? = {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        for _ in 0..<8 {
-            let candidate = directory.appendingPathComponent("shared/specs")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("rfc8984-jscalendar.txt").path) {
-                return candidate
-            }
-            directory = directory.deletingLastPathComponent()
-        }
-        let fallback = URL(fileURLWithPath: "/work/shared/specs")
-        return FileManager.default.fileExists(atPath: fallback.path) ? fallback : nil
-    }()
+    /// ../shared/specs (JMAP_GATEWAY_SPECS overrides).
+    static let specs = sharedDirectory("specs", marker: "rfc8984-jscalendar.txt", environment: "JMAP_GATEWAY_SPECS")
 
     static let draft = "draft-ietf-calext-jscalendar-icalendar-25.txt"
     static let bis = "draft-ietf-calext-jscalendarbis-17.txt"
@@ -217,26 +206,7 @@ import Testing
     /// How far a JSON line opens brackets, strings skipped.
     static func bracketDepth(_ line: String) -> Int {
         var depth = 0
-        var inString = false
-        var escaped = false
-        for character in line {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if character == "\\" {
-                    escaped = true
-                } else if character == "\"" {
-                    inString = false
-                }
-                continue
-            }
-            switch character {
-            case "\"": inString = true
-            case "{", "[": depth += 1
-            case "}", "]": depth -= 1
-            default: break
-            }
-        }
+        forEachJSONBracket(in: line) { _, bracket in depth += bracket == "{" || bracket == "[" ? 1 : -1 }
         return depth
     }
 

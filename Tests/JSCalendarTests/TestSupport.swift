@@ -3,26 +3,27 @@ import JSON
 
 @testable import JSCalendar
 
-/// Finds the shared corpus: walking up from this file to a `shared/corpus`, the
-/// JMAP_GATEWAY_CORPUS environment variable, then /work/shared/corpus. Tests FAIL without it.
+/// Finds a folder of the shared directory (`corpus`, `specs`): walking up from this file to a
+/// `shared/<name>` that holds `marker`, then the environment variable, then /work/shared/<name>.
+func sharedDirectory(_ name: String, marker: String, environment: String) -> URL? {
+    var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    for _ in 0..<8 {
+        let candidate = directory.appendingPathComponent("shared/\(name)")
+        if FileManager.default.fileExists(atPath: candidate.appendingPathComponent(marker).path) {
+            return candidate
+        }
+        directory = directory.deletingLastPathComponent()
+    }
+    if let path = ProcessInfo.processInfo.environment[environment], FileManager.default.fileExists(atPath: path) {
+        return URL(fileURLWithPath: path)
+    }
+    let fallback = URL(fileURLWithPath: "/work/shared/\(name)")
+    return FileManager.default.fileExists(atPath: fallback.path) ? fallback : nil
+}
+
+/// The shared corpus (JMAP_GATEWAY_CORPUS overrides). Tests FAIL without it.
 enum Corpus {
-    static let root: URL? = {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        for _ in 0..<8 {
-            let candidate = directory.appendingPathComponent("shared/corpus")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("calcard").path) {
-                return candidate
-            }
-            directory = directory.deletingLastPathComponent()
-        }
-        if let env = ProcessInfo.processInfo.environment["JMAP_GATEWAY_CORPUS"],
-            FileManager.default.fileExists(atPath: env)
-        {
-            return URL(fileURLWithPath: env)
-        }
-        let fallback = URL(fileURLWithPath: "/work/shared/corpus")
-        return FileManager.default.fileExists(atPath: fallback.path) ? fallback : nil
-    }()
+    static let root = sharedDirectory("corpus", marker: "calcard", environment: "JMAP_GATEWAY_CORPUS")
 
     static var ical: URL? { root?.appendingPathComponent("calcard/resources/ical") }
     static var jscalendar: URL? { root?.appendingPathComponent("calcard/resources/jscalendar") }
@@ -51,4 +52,29 @@ func encodeJSON(_ value: JSONValue) -> String {
 func utc(_ text: String) -> Date {
     let formatter = ISO8601DateFormatter()
     return formatter.date(from: text) ?? Date(timeIntervalSince1970: 0)
+}
+
+/// The brackets of JSON text that lie outside strings, in order: for splitting and measuring JSON
+/// text without parsing it.
+func forEachJSONBracket(in text: String, _ body: (String.Index, Character) -> Void) {
+    var inString = false
+    var escaped = false
+    for index in text.indices {
+        let character = text[index]
+        if inString {
+            if escaped {
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "\"" {
+                inString = false
+            }
+            continue
+        }
+        switch character {
+        case "\"": inString = true
+        case "{", "[", "}", "]": body(index, character)
+        default: break
+        }
+    }
 }
