@@ -102,6 +102,24 @@ extension BobBackedTests {
                     again.methodResponses.last?.arguments["list"]
                         == .array([.object(["id": .string(id), "uid": .string(uid)])]))
 
+                // A query without filter or sort lists every card in id order, read or not (RFC 8620 §5.5):
+                // the ids a /get of every card in the same request returns (other tests write to bob's books).
+                let (_, everything) = try await client.jmap(
+                    """
+                    {"using":\(Self.using),"methodCalls":[
+                      ["ContactCard/get",{"accountId":"\(accountId)","properties":["id"]},"ids"],
+                      ["ContactCard/query",{"accountId":"\(accountId)"},"all"],
+                      ["ContactCard/query",{"accountId":"\(accountId)","filter":{"operator":"OR","conditions":[]},
+                        "sort":[{"property":"updated"}]},"none"]]}
+                    """, as: bob)
+                let listed = everything.methodResponses.first?.arguments["list"]?.arrayValue ?? []
+                let allIds = listed.compactMap { $0.objectValue?["id"]?.stringValue }
+                #expect(allIds.contains(id))
+                #expect(
+                    everything.methodResponses.dropFirst().first?.arguments["ids"]
+                        == JSONValue(allIds.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }))
+                #expect(everything.methodResponses.last?.arguments["ids"] == .array([]), "an empty OR matches nothing")
+
                 // A query the DAV-side edit below will make this card match (RFC 9610 §3.4).
                 let filter = #"{"operator":"AND","conditions":[{"uid":"\#(uid)"},{"email":"lovelace.example"}]}"#
                 let (_, queried) = try await client.jmap(

@@ -106,6 +106,8 @@ struct ContactCardMethods: Sendable {
     ) async throws(MethodError) -> [String] {
         let cards = ContactCards(store: store, blobs: blobs, accountId: accountId)
         do {
+            // No filter and no sort: every card in id order (the sort's own tie-break), no card read.
+            if filter == nil, sort.isEmpty { return try await cards.allIds() }
             let all = try await cards.cards(ids: try await cards.allIds()).cards
             return ContactCardQuery.ids(all, filter: filter, sort: sort)
         } catch {
