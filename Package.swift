@@ -55,7 +55,6 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "JSON",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -94,11 +93,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Finds the real DAV test servers started by scripts/backends.sh. Test-only.
         // Parse/convert throughput and expansion speed of JSCalendar (swift run -c release JSCalendarBenchmark).
         .executableTarget(
             name: "JSCalendarBenchmark", dependencies: ["JSCalendar", "JSON"], path: "Benchmarks/JSCalendarBenchmark",
             swiftSettings: swiftSettings),
+        // Finds the real DAV test servers started by scripts/backends.sh. Test-only.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JMAPCoreTests", dependencies: ["JMAPCore"], swiftSettings: swiftSettings),

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import JSON
 
 /// A row of the `collection` table.
 struct CollectionRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
@@ -114,32 +113,5 @@ struct ObjectRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
 
     var stored: StoredObject {
         StoredObject(id: id, collectionId: collectionId, href: href, etag: etag, uid: uid, body: body, json: json)
-    }
-}
-
-extension CollectionRecord {
-    /// Read by column rather than through Codable: every sync reads the account's collections, and
-    /// Codable decodes each row key by key and the privileges with Foundation's JSONDecoder.
-    init(row: Row) throws {
-        guard let kind = StoredCollection.Kind(rawValue: row["kind"]) else {
-            throw StoreError.storage("collection row with unknown kind \(String(describing: row["kind"]))")
-        }
-        let privileges: String = row["privileges"]
-        accountId = row["account_id"]
-        id = row["id"]
-        href = row["href"]
-        self.kind = kind
-        displayName = row["display_name"]
-        description = row["description"]
-        color = row["color"]
-        ctag = row["ctag"]
-        syncToken = row["sync_token"]
-        supportsSyncCollection = row["supports_sync_collection"]
-        self.privileges = (try? JSONReader.parse(privileges).arrayValue?.compactMap(\.stringValue)) ?? []
-        sortOrder = row["sort_order"]
-        isSubscribed = row["is_subscribed"]
-        isDefault = row["is_default"]
-        destroyed = row["destroyed"]
-        modseq = row["modseq"]
     }
 }
