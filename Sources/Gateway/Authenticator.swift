@@ -61,22 +61,32 @@ public final class Authenticator: Sendable {
         self.accountCapabilities = accountCapabilities
     }
 
-    /// The user of a login verified within the TTL with exactly this Authorization header value.
-    public func cachedUser(authorization: String) -> GatewayUser? {
-        let key = cacheKey(authorization)
+    /// The user of an Authorization header value: remembered when a login with exactly this value
+    /// succeeded within the TTL (no parse, no hop), else verified with the DAV server. A value that
+    /// holds no credentials is `invalidCredentials`.
+    public func authenticate(authorization header: String) async throws(AuthenticationError) -> GatewayUser {
+        let key = cacheKey(header)
         let now = ContinuousClock.now
-        return cache.withLock { cache in cache[key].flatMap { $0.expires > now ? $0.user : nil } }
+        if let user = cache.withLock({ cache in cache[key].flatMap { $0.expires > now ? $0.user : nil } }) {
+            return user
+        }
+        guard let credentials = DAVCredentials(authorization: header) else { throw .invalidCredentials }
+        let user = try await verify(credentials)
+        let verified = ContinuousClock.now
+        cache.withLock { cache in
+            if cache.count > 1024 { cache = cache.filter { $0.value.expires > verified } }
+            cache[key] = Entry(user: user, expires: verified + ttl)
+        }
+        return user
     }
 
-    /// Verifies `credentials` with the DAV server, unless a login with them is remembered. `authorization`
-    /// is the header they came in, when they came in one: what `cachedUser` will be asked with.
-    public func authenticate(_ credentials: DAVCredentials, authorization: String? = nil)
-        async throws(AuthenticationError) -> GatewayUser
-    {
-        guard case .basic(let username, _) = credentials else { throw .unsupportedScheme }
-        let header = authorization ?? credentials.authorizationHeader
-        if let user = cachedUser(authorization: header) { return user }
+    /// The user of `credentials`, remembered like the header they make.
+    public func authenticate(_ credentials: DAVCredentials) async throws(AuthenticationError) -> GatewayUser {
+        try await authenticate(authorization: credentials.authorizationHeader)
+    }
 
+    private func verify(_ credentials: DAVCredentials) async throws(AuthenticationError) -> GatewayUser {
+        guard case .basic(let username, _) = credentials else { throw .unsupportedScheme }
         let client = DAVClient(
             httpClient: httpClient.client, configuration: davConfiguration, credentials: credentials, logger: logger)
         let discovery = DAVDiscovery(client: client, baseURL: endpoint.baseURL, contextURLs: endpoint.contextURLs)
@@ -91,16 +101,9 @@ public final class Authenticator: Sendable {
             throw .backendUnavailable(error.description)
         }
         let privileges = await HomePrivileges.read(discovery, principal: principal)
-        let user = GatewayUser(
+        return GatewayUser(
             username: username, principalURL: principal, credentials: credentials,
             accountCapabilities: accountCapabilities(privileges))
-        let key = cacheKey(header)
-        let now = ContinuousClock.now
-        cache.withLock { cache in
-            if cache.count > 1024 { cache = cache.filter { $0.value.expires > now } }
-            cache[key] = Entry(user: user, expires: now + ttl)
-        }
-        return user
     }
 
     private func cacheKey(_ authorization: String) -> Data {
