@@ -506,22 +506,18 @@ enum JSCalendarToICal {
     static func links(_ value: JSONValue?, ical: ICal) -> [ICalProperty] {
         var result: [ICalProperty] = []
         let relOf = ["ATTACH": "enclosure", "IMAGE": "icon", "URL": "describedby"]
+        let nameOf = Dictionary(uniqueKeysWithValues: relOf.map { ($0.value, $0.key) })
         for (key, value) in (value?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             guard let link = value.objectValue, let href = link["href"]?.stringValue else { continue }
             let path = "links/\(pathKey(key))/href"
             let rel = link["rel"]?.stringValue
-            var name: String
+            let name: String
             if let noted = ical.name(path), ["ATTACH", "IMAGE", "LINK", "URL"].contains(noted),
                 noted == "LINK" || relOf[noted] == rel
             {
                 name = noted
             } else {
-                switch rel {
-                case "enclosure": name = "ATTACH"
-                case "icon": name = "IMAGE"
-                case "describedby": name = "URL"
-                default: name = "LINK"
-                }
+                name = rel.flatMap { nameOf[$0] } ?? "LINK"
             }
             var parameters = [ICalParameter("JSID", key)]
             var known: Set<String> = ["@type", "href", "title"]

@@ -100,13 +100,7 @@ import Testing
         let scratch = try ScratchServer(server)
         let client = scratch.client
         try await scratch.withAddressBook { book in
-            var urls: [URL] = []
-            for index in 0..<3 {
-                let url = try scratch.newResource(in: book, "vcf")
-                try await client.put(
-                    url, body: TestDAV.vCard(uid: "mg-\(index)", name: "M\(index)"), contentType: "text/vcard")
-                urls.append(url)
-            }
+            let urls = try await scratch.putVCards(3, in: book, uidPrefix: "mg", namePrefix: "M")
             let missing = try scratch.newResource(in: book, "vcf")
             // Absolute URLs, a path, and a literal `@` where the canonical form has %40: all accepted.
             let requested = [
@@ -133,12 +127,8 @@ import Testing
         let scratch = try ScratchServer(server)
         let client = scratch.client
         try await scratch.withAddressBook { book in
-            var hrefs: [String] = []
-            for index in 0..<3 {
-                let url = try scratch.newResource(in: book, "vcf")
-                try await client.put(
-                    url, body: TestDAV.vCard(uid: "all-\(index)", name: "A\(index)"), contentType: "text/vcard")
-                hrefs.append(DAVHref.normalize(url.absoluteString, relativeTo: book))
+            let hrefs = try await scratch.putVCards(3, in: book, uidPrefix: "all", namePrefix: "A").map {
+                DAVHref.normalize($0.absoluteString, relativeTo: book)
             }
             let all = try await client.allResources(book, kind: .addressBook)
             #expect(Set(all.map(\.href)) == Set(hrefs))

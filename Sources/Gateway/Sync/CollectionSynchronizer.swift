@@ -278,9 +278,10 @@ struct CollectionSynchronizer: Sendable {
     }
 
     /// Fetches one resource with a GET (`read`), more in batches with up to `multigetConcurrency`
-    /// REPORTs in flight, so parsing one answer overlaps the server's work on the next. Every `applyBatchSize` resources go to the store while
-    /// the next REPORTs are in flight, under the collection's old token: the store's work overlaps the
-    /// server's, and a sync interrupted half way resumes from what it already has.
+    /// REPORTs in flight, so parsing one answer overlaps the server's work on the next. Every
+    /// `applyBatchSize` resources go to the store while the next REPORTs are in flight, under the
+    /// collection's old token: the store's work overlaps the server's, and a sync interrupted half way
+    /// resumes from what it already has.
     private func multiget(
         _ url: URL, collection: StoredCollection, kind: DAVCollection.Kind, hrefs: [String],
         progress: @Sendable (Int, Int) -> Void

@@ -28,6 +28,19 @@ struct ScratchServer {
         try TestDAV.url(collection.absoluteString + "t-\(UUID().uuidString.lowercased())@x.\(suffix)")
     }
 
+    /// `count` new vCards in `book`, UIDs "<uidPrefix>-0"… and names "<namePrefix>0"…; their URLs in order.
+    func putVCards(_ count: Int, in book: URL, uidPrefix: String, namePrefix: String) async throws -> [URL] {
+        var urls: [URL] = []
+        for index in 0..<count {
+            let url = try newResource(in: book, "vcf")
+            try await client.put(
+                url, body: TestDAV.vCard(uid: "\(uidPrefix)-\(index)", name: "\(namePrefix)\(index)"),
+                contentType: "text/vcard")
+            urls.append(url)
+        }
+        return urls
+    }
+
     /// Runs `body` with a new, empty address book, deleted afterwards whatever happens.
     @discardableResult
     func withAddressBook<T>(_ body: (URL) async throws -> T) async throws -> T {
