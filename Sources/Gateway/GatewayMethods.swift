@@ -13,6 +13,12 @@ public struct GatewayMethods: Sendable {
         registry.register(capability: ContactsCapability.uri)
         AddressBookMethods(store: store, coordinator: coordinator).register(in: &registry)
         ContactCardMethods(store: store, blobs: blobs, coordinator: coordinator).register(in: &registry)
+        for capability in [
+            CalendarsCapability.uri, CalendarsCapability.parse, CalendarsCapability.principals,
+            CalendarsCapability.availability,
+        ] {
+            registry.register(capability: capability)
+        }
         self.registry = registry
         self.blobCapability = blobMethods.accountCapability
     }
@@ -22,6 +28,8 @@ public struct GatewayMethods: Sendable {
         [
             BlobMethods.capability: blobCapability,
             ContactsCapability.uri: ContactsCapability.accountCapability(privileges),
+            CalendarsCapability.uri: CalendarsCapability.accountCapability(privileges),
+            CalendarsCapability.parse: [:],
         ]
     }
 

@@ -1,0 +1,32 @@
+import JMAPCore
+
+/// `urn:ietf:params:jmap:calendars` and its companions (draft-ietf-jmap-calendars-27 §1.5).
+public enum CalendarsCapability {
+    public static let uri = "urn:ietf:params:jmap:calendars"
+    /// CalendarEvent/parse (§1.5.3).
+    public static let parse = "urn:ietf:params:jmap:calendars:parse"
+    /// Principal/get (RFC 9670 §2).
+    public static let principals = "urn:ietf:params:jmap:principals"
+    /// Principal/getAvailability (§1.5.2).
+    public static let availability = "urn:ietf:params:jmap:principals:availability"
+
+    /// The widest window CalendarEvent/query expands recurrences over (`maxExpandedQueryDuration`), and
+    /// Principal/getAvailability covers (`maxAvailabilityDuration`): a year of instances of every series.
+    static let maxExpandedQueryDays = 366
+    /// The range of date-times the gateway accepts (`minDateTime`, `maxDateTime`): what iCalendar's
+    /// four-digit years can hold.
+    static let minDateTime = "0001-01-01T00:00:00Z"
+    static let maxDateTime = "9999-12-31T23:59:59Z"
+
+    /// A DAV resource lives in exactly one collection, so an event is in exactly one calendar.
+    static func accountCapability(_ privileges: HomePrivileges) -> JSONObject {
+        [
+            "maxCalendarsPerEvent": 1,
+            "minDateTime": .string(minDateTime),
+            "maxDateTime": .string(maxDateTime),
+            "maxExpandedQueryDuration": .string("P\(maxExpandedQueryDays)D"),
+            "maxParticipantsPerEvent": .null,
+            "mayCreateCalendar": .bool(privileges.mayCreateCalendar),
+        ]
+    }
+}
