@@ -681,7 +681,7 @@ struct ContactCardTextSearchTests {
         """#)
 
     private func noteMatches(_ query: String) -> Bool {
-        Condition(note: Condition.TextQuery(query)).matches(Self.note, addressBookIds: [])
+        Condition(note: TextQuery(query)).matches(Self.note, addressBookIds: [])
     }
 
     @Test func caseInsensitive() {
@@ -738,7 +738,7 @@ struct ContactCardTextSearchTests {
 
     @Test func queryParsing() {
         func terms(_ query: String) -> [String] {
-            Condition.TextQuery(query).terms.map {
+            TextQuery(query).terms.map {
                 ($0.isPhrase ? "P:" : "T:") + String(decoding: $0.text, as: UTF8.self)
             }
         }
@@ -756,10 +756,10 @@ struct ContactCardTextSearchTests {
         #expect(terms(#"\\"#) == [#"T:\"#])
         #expect(terms(#"a\b"#) == [#"T:a\b"#])
         #expect(
-            Condition.TextQuery("(201) 555-0123").terms.map(\.phoneDigits) == [
+            TextQuery("(201) 555-0123").terms.map(\.phoneDigits) == [
                 Array("201".utf8), Array("5550123".utf8),
             ])
-        #expect(Condition.TextQuery("room 5").terms.map(\.phoneDigits) == [nil, Array("5".utf8)])
+        #expect(TextQuery("room 5").terms.map(\.phoneDigits) == [nil, Array("5".utf8)])
     }
 
     /// A search string without terms matches, even a card without the field.
@@ -770,7 +770,7 @@ struct ContactCardTextSearchTests {
     }
 
     @Test func folding() {
-        func fold(_ string: String) -> String { String(decoding: Condition.TextFolding.fold(string), as: UTF8.self) }
+        func fold(_ string: String) -> String { String(decoding: TextFolding.fold(string), as: UTF8.self) }
         #expect(fold("  Hello\t WORLD \n") == "hello world")
         #expect(fold("Ångström Straße") == "angstrom strasse")
         #expect(fold("ＦＵＬＬ ｗｉｄｔｈ １２３") == "full width 123")
@@ -778,9 +778,9 @@ struct ContactCardTextSearchTests {
         #expect(fold("İstanbul") == "istanbul")
         #expect(fold("Οδυσσεύς") == "οδυσσευσ")
         // NFC and NFD kana fold alike, and the voicing mark is kept.
-        let folded = Condition.TextFolding.fold("\u{30AC}")
-        #expect(folded == Condition.TextFolding.fold("\u{30AB}\u{3099}"))
-        #expect(folded != Condition.TextFolding.fold("\u{30AB}"))
+        let folded = TextFolding.fold("\u{30AC}")
+        #expect(folded == TextFolding.fold("\u{30AB}\u{3099}"))
+        #expect(folded != TextFolding.fold("\u{30AB}"))
     }
 }
 
@@ -795,7 +795,7 @@ struct ContactCardFastPathTests {
 
     /// The table for the Latin blocks folds every scalar, alone and between others, as the general path does.
     @Test func latinTableMatchesGeneralFolding() {
-        typealias Folding = Condition.TextFolding
+        typealias Folding = TextFolding
         for value in UInt32(0x80)..<0x250 {
             let scalar = String(Unicode.Scalar(value)!)
             #expect(Folding.fold(scalar) == Folding.foldUnicode(scalar), "U+\(String(value, radix: 16))")
