@@ -1,0 +1,254 @@
+import DAV
+import Foundation
+import JMAPCore
+import TestSupport
+import Testing
+
+/// draft-ietf-jmap-calendars-27 §5 over HTTP against the real servers: events written directly on the
+/// CalDAV server read back as JSCalendar, queried by time range with and without expansion, single
+/// occurrences by synthetic id, changes after DAV-side edits, and CalendarEvent/parse.
+extension BobBackedTests {
+    @Suite struct CalendarEventReadTests {
+        static let using =
+            #"["urn:ietf:params:jmap:core","urn:ietf:params:jmap:calendars","urn:ietf:params:jmap:calendars:parse"]"#
+
+        /// A weekly series in Europe/Berlin (Mondays 09:00, January to March 2026: 10 occurrences), the
+        /// second one excluded and the third moved to 11:00 with its own title; with an alarm, an
+        /// organizer, an attendee and a vendor property no JMAP property models.
+        static func series(uid: String, title: String) -> String {
+            """
+            BEGIN:VCALENDAR\r
+            VERSION:2.0\r
+            PRODID:-//jmap-gateway tests//EN\r
+            BEGIN:VTIMEZONE\r
+            TZID:Europe/Berlin\r
+            BEGIN:STANDARD\r
+            DTSTART:19701025T030000\r
+            RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r
+            TZOFFSETFROM:+0200\r
+            TZOFFSETTO:+0100\r
+            END:STANDARD\r
+            BEGIN:DAYLIGHT\r
+            DTSTART:19700329T020000\r
+            RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r
+            TZOFFSETFROM:+0100\r
+            TZOFFSETTO:+0200\r
+            END:DAYLIGHT\r
+            END:VTIMEZONE\r
+            BEGIN:VEVENT\r
+            UID:\(uid)\r
+            DTSTAMP:20260101T000000Z\r
+            DTSTART;TZID=Europe/Berlin:20260105T090000\r
+            DTEND;TZID=Europe/Berlin:20260105T100000\r
+            RRULE:FREQ=WEEKLY;COUNT=10\r
+            EXDATE;TZID=Europe/Berlin:20260112T090000\r
+            SUMMARY:\(title)\r
+            DESCRIPTION:Weekly planning\r
+            LOCATION:Room 4B\r
+            ORGANIZER;CN=Bob:mailto:bob@example.com\r
+            ATTENDEE;CN=Carla Rossi;PARTSTAT=ACCEPTED:mailto:carla@example.com\r
+            X-VENDOR-THING;X-P=1:kept\r
+            BEGIN:VALARM\r
+            ACTION:DISPLAY\r
+            DESCRIPTION:Reminder\r
+            TRIGGER:-PT15M\r
+            END:VALARM\r
+            END:VEVENT\r
+            BEGIN:VEVENT\r
+            UID:\(uid)\r
+            DTSTAMP:20260101T000000Z\r
+            RECURRENCE-ID;TZID=Europe/Berlin:20260119T090000\r
+            DTSTART;TZID=Europe/Berlin:20260119T110000\r
+            DTEND;TZID=Europe/Berlin:20260119T120000\r
+            SUMMARY:\(title) (moved)\r
+            END:VEVENT\r
+            END:VCALENDAR\r
+
+            """
+        }
+
+        static func allDay(uid: String, title: String) -> String {
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//jmap-gateway tests//EN\r\nBEGIN:VEVENT\r\nUID:\(uid)\r\n"
+                + "DTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:20260210\r\nDTEND;VALUE=DATE:20260211\r\n"
+                + "SUMMARY:\(title)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        }
+
+        @Test("§1.5.1: the calendars capabilities, in the session and the account")
+        func capability() async throws {
+            try await TestGateway().run { client in
+                let session = try await client.session(as: TestBackends.bob)
+                let capabilities = try #require(session["capabilities"]?.objectValue)
+                for uri in [
+                    "urn:ietf:params:jmap:calendars", "urn:ietf:params:jmap:calendars:parse",
+                    "urn:ietf:params:jmap:principals", "urn:ietf:params:jmap:principals:availability",
+                ] {
+                    #expect(capabilities[uri] == .object([:]), "\(uri)")
+                }
+                let account = try #require(session["accounts"]?.objectValue?.values.first?.objectValue)
+                let calendars = account["accountCapabilities"]?.objectValue?["urn:ietf:params:jmap:calendars"]
+                #expect(calendars?.objectValue?["maxCalendarsPerEvent"] == .int(1))
+                #expect(calendars?.objectValue?["mayCreateCalendar"] == .bool(true), "the user owns the home")
+                #expect(calendars?.objectValue?["maxExpandedQueryDuration"]?.stringValue?.hasPrefix("P") == true)
+            }
+        }
+
+        @Test(arguments: TestBackends.Server.allCases)
+        func eventsWrittenOnTheServerAreReadQueriedAndExpanded(server: TestBackends.Server) async throws {
+            let bob = TestBackends.bob
+            let gateway = try TestGateway(server: server) { $0.backend.minSyncAge = .zero }
+            let calendar = try TestBackends.load().collection(server, "CAL", user: bob)
+            let dav = bob.davClient
+            let tag = UUID().uuidString.lowercased().prefix(8)
+            let title = "Planning \(tag)"
+            let seriesURL = try #require(URL(string: calendar.absoluteString + "series-\(tag).ics"))
+            let dayURL = try #require(URL(string: calendar.absoluteString + "day-\(tag).ics"))
+            _ = try await dav.put(
+                seriesURL, body: Data(Self.series(uid: "series-\(tag)", title: title).utf8),
+                contentType: "text/calendar", precondition: .create)
+            defer { Task { try? await dav.delete(seriesURL) } }
+            _ = try await dav.put(
+                dayURL, body: Data(Self.allDay(uid: "day-\(tag)", title: "Offsite \(tag)").utf8),
+                contentType: "text/calendar", precondition: .create)
+            defer { Task { try? await dav.delete(dayURL) } }
+
+            try await gateway.run { client in
+                let accountId = try await client.accountId(of: bob)
+                func calls(_ calls: String) async throws -> [(name: String, arguments: JSONObject, id: String)] {
+                    let (status, body) = try await client.jmap(
+                        #"{"using":\#(Self.using),"methodCalls":[\#(calls)]}"#, as: bob)
+                    #expect(status == .ok)
+                    return body.methodResponses
+                }
+                // §5.11.1: a text filter finds both events by the tag; the series by its title only.
+                var responses = try await calls(
+                    #"""
+                    ["CalendarEvent/query",{"accountId":"\#(accountId)","filter":{"text":"\#(tag)"},
+                      "sort":[{"property":"start"}]},"q"],
+                    ["CalendarEvent/get",{"accountId":"\#(accountId)","#ids":{"resultOf":"q","name":"CalendarEvent/query","path":"/ids"}},"g"]
+                    """#)
+                try #require(responses.map(\.name) == ["CalendarEvent/query", "CalendarEvent/get"])
+                let ids = try #require(responses[0].arguments["ids"]?.arrayValue).compactMap(\.stringValue)
+                #expect(ids.count == 2)
+                let events = try #require(responses[1].arguments["list"]?.arrayValue).compactMap(\.objectValue)
+                try #require(events.count == 2)
+                // Sorted by start: the series (January) before the all-day event (February).
+                let series = events[0]
+                #expect(series["title"] == .string(title))
+                #expect(series["timeZone"] == .string("Europe/Berlin"))
+                #expect(series["start"] == .string("2026-01-05T09:00:00"))
+                #expect(series["isDraft"] == .bool(false))
+                #expect(series["calendarIds"]?.objectValue?.count == 1, "maxCalendarsPerEvent is 1")
+                // Bob is the organizer, but only once discovery names his address is he the origin.
+                #expect(series["isOrigin"] != nil)
+                #expect(series["iCalendar"] == nil, "§5.7: iCalendar only when asked for by name")
+                let overrides = try #require(series["recurrenceOverrides"]?.objectValue)
+                #expect(overrides["2026-01-12T09:00:00"]?.objectValue?["excluded"] == .bool(true))
+                #expect(overrides["2026-01-19T09:00:00"]?.objectValue?["title"] == .string("\(title) (moved)"))
+                #expect(series["alerts"]?.objectValue?.count == 1)
+                let allDay = events[1]
+                #expect(allDay["showWithoutTime"] == .bool(true))
+                #expect(allDay["start"] == .string("2026-02-10T00:00:00"))
+                let seriesId = try #require(series["id"]?.stringValue)
+                let dayId = try #require(allDay["id"]?.stringValue)
+
+                // §5.11: a time range without expansion: the series matches January, the all-day event not.
+                responses = try await calls(
+                    #"""
+                    ["CalendarEvent/query",{"accountId":"\#(accountId)","filter":{"operator":"AND","conditions":[
+                      {"text":"\#(tag)"},{"after":"2026-01-01T00:00:00","before":"2026-02-01T00:00:00"}]}},"q"]
+                    """#)
+                #expect(responses.first?.arguments["ids"] == .array([.string(seriesId)]))
+                #expect(responses.first?.arguments["canCalculateChanges"] == .bool(true))
+
+                // With expandRecurrences: January has the Mondays 5, 12, 19 and 26; the 12th is excluded.
+                responses = try await calls(
+                    #"""
+                    ["CalendarEvent/query",{"accountId":"\#(accountId)","expandRecurrences":true,
+                      "filter":{"title":"\#(tag)","after":"2026-01-01T00:00:00","before":"2026-02-01T00:00:00"},
+                      "sort":[{"property":"start"}]},"q"],
+                    ["CalendarEvent/get",{"accountId":"\#(accountId)",
+                      "#ids":{"resultOf":"q","name":"CalendarEvent/query","path":"/ids"},
+                      "properties":["title","start","recurrenceId","recurrenceRule","utcStart","utcEnd","baseEventId"]},"g"]
+                    """#)
+                let instanceIds = try #require(responses[0].arguments["ids"]?.arrayValue).compactMap(\.stringValue)
+                #expect(instanceIds.count == 3)
+                #expect(responses[0].arguments["canCalculateChanges"] == .bool(false))
+                let instances = try #require(responses[1].arguments["list"]?.arrayValue).compactMap(\.objectValue)
+                try #require(instances.count == 3)
+                #expect(instances.allSatisfy { $0["baseEventId"] == .string(seriesId) })
+                #expect(instances.allSatisfy { $0["recurrenceRule"] == .null }, "§5.7: null for an occurrence")
+                #expect(
+                    instances.map { $0["recurrenceId"]?.stringValue } == [
+                        "2026-01-05T09:00:00", "2026-01-19T09:00:00", "2026-01-26T09:00:00",
+                    ])
+                // Berlin is UTC+1 in January: 09:00 is 08:00Z; the moved occurrence starts 11:00 (10:00Z).
+                #expect(instances[0]["utcStart"] == .string("2026-01-05T08:00:00Z"))
+                #expect(instances[0]["utcEnd"] == .string("2026-01-05T09:00:00Z"))
+                #expect(instances[1]["title"] == .string("\(title) (moved)"))
+                #expect(instances[1]["start"] == .string("2026-01-19T11:00:00"))
+                #expect(instances[1]["utcStart"] == .string("2026-01-19T10:00:00Z"))
+                #expect(instances[2]["start"] == .string("2026-01-26T09:00:00"))
+
+                // §5.11: expansion needs both after and before.
+                responses = try await calls(
+                    #"["CalendarEvent/query",{"accountId":"\#(accountId)","expandRecurrences":true,"filter":{"after":"2026-01-01T00:00:00"}},"q"]"#
+                )
+                #expect(responses.first?.name == "error")
+                #expect(responses.first?.arguments["type"] == .string("invalidArguments"))
+                responses = try await calls(
+                    #"["CalendarEvent/query",{"accountId":"\#(accountId)","expandRecurrences":true,"filter":{"after":"2026-01-01T00:00:00","before":"2028-01-01T00:00:00"}},"q"]"#
+                )
+                #expect(responses.first?.arguments["type"] == .string("expandDurationTooLarge"))
+
+                // §5.8: a DAV-side edit of the all-day event is exactly one updated id.
+                responses = try await calls(#"["CalendarEvent/get",{"accountId":"\#(accountId)","ids":[]},"s"]"#)
+                let state = try #require(responses.first?.arguments["state"]?.stringValue)
+                _ = try await dav.put(
+                    dayURL, body: Data(Self.allDay(uid: "day-\(tag)", title: "Offsite moved \(tag)").utf8),
+                    contentType: "text/calendar", precondition: .none)
+                responses = try await calls(
+                    #"""
+                    ["CalendarEvent/changes",{"accountId":"\#(accountId)","sinceState":"\#(state)"},"c"],
+                    ["CalendarEvent/queryChanges",{"accountId":"\#(accountId)","sinceQueryState":"\#(state)",
+                      "filter":{"text":"\#(tag)"},"sort":[{"property":"start"}]},"qc"]
+                    """#)
+                #expect(responses[0].arguments["updated"] == .array([.string(dayId)]))
+                #expect(responses[0].arguments["created"] == .array([]))
+                #expect(responses[1].arguments["removed"] == .array([.string(dayId)]))
+                #expect(responses[1].arguments["added"]?.arrayValue?.count == 1)
+            }
+        }
+
+        @Test("§5.13: CalendarEvent/parse of an uploaded .ics file, nothing stored")
+        func parseUploadedCalendar() async throws {
+            let bob = TestBackends.bob
+            try await TestGateway().run { client in
+                let accountId = try await client.accountId(of: bob)
+                let ics = Array(Self.series(uid: "parsed-only", title: "Parsed").utf8)
+                let (status, upload) = try await BlobTests.upload(
+                    client, ics, type: "text/calendar", accountId: accountId, as: bob)
+                #expect(status == .created)
+                let blobId = try #require(upload["blobId"]?.stringValue)
+                let (_, text) = try await BlobTests.upload(
+                    client, Array("not a calendar".utf8), type: "text/plain", accountId: accountId, as: bob)
+                let textId = try #require(text["blobId"]?.stringValue)
+                let (_, body) = try await client.jmap(
+                    #"""
+                    {"using":\#(Self.using),"methodCalls":[
+                      ["CalendarEvent/parse",{"accountId":"\#(accountId)","blobIds":["\#(blobId)","\#(textId)","Bnope"]},"p"],
+                      ["CalendarEvent/query",{"accountId":"\#(accountId)","filter":{"uid":"parsed-only"}},"q"]]}
+                    """#, as: bob)
+                let responses = body.methodResponses
+                try #require(responses.count == 2)
+                let parsed = try #require(responses[0].arguments["parsed"]?.objectValue?[blobId]?.arrayValue)
+                let event = try #require(parsed.first?.objectValue)
+                #expect(event["title"] == .string("Parsed"))
+                #expect(event["id"] == .null && event["calendarIds"] == .null, "§5.13: metadata is null")
+                #expect(event["recurrenceOverrides"]?.objectValue?.count == 2)
+                #expect(responses[0].arguments["notParsable"] == .array([.string(textId)]))
+                #expect(responses[0].arguments["notFound"] == .array([.string("Bnope")]))
+                #expect(responses[1].arguments["ids"] == .array([]), "parse stores nothing")
+            }
+        }
+    }
+}
