@@ -191,7 +191,9 @@ struct ContactCardMethods: Sendable {
         let bookMethods = AddressBookMethods(store: store, coordinator: coordinator)
         let books = try await bookMethods.addressBooks(accountId: accountId)
         let writer = ContactCardWriter(
-            store: store, client: coordinator.client(for: caller), accountId: accountId, books: books,
+            resources: ResourceWriter(
+                store: store, client: coordinator.client(for: caller), accountId: accountId, collections: books,
+                contentType: ContactCardWriter.contentType, fileExtension: "vcf"),
             media: CardMedia(blobs: blobs, accountId: accountId))
         return (writer, bookMethods.defaultId(books))
     }
