@@ -37,6 +37,14 @@ struct CalendarEventMethods: Sendable {
             Method("CalendarEvent/parse", capability: CalendarsCapability.parse) { context, arguments in
                 try await parse(context, arguments)
             })
+        registry.register(
+            Method("CalendarEvent/set", capability: CalendarsCapability.uri) { context, arguments in
+                try await set(&context, arguments)
+            })
+        registry.register(
+            Method(name: "CalendarEvent/copy", capability: CalendarsCapability.uri) { context, arguments in
+                try await copy(&context, arguments)
+            })
     }
 
     // MARK: get
@@ -370,6 +378,89 @@ struct CalendarEventMethods: Sendable {
         return (group["entries"]?.arrayValue ?? []).compactMap(\.objectValue).filter {
             $0["@type"]?.stringValue == "Event"
         }
+    }
+
+    // MARK: set and copy
+
+    /// §5.9: creates, updates and destroys events (and single occurrences) on the CalDAV server.
+    func set(_ context: inout MethodContext<GatewayUser>, _ raw: JSONObject) async throws -> JSONObject {
+        var arguments = Arguments(raw)
+        let request = try SetRequest(&arguments, context: context)
+        let sendSchedulingMessages = try arguments.bool("sendSchedulingMessages", default: false)
+        try arguments.finish()
+        return try await perform(request, sendSchedulingMessages: sendSchedulingMessages, context: &context).arguments
+    }
+
+    private func perform(
+        _ request: SetRequest, sendSchedulingMessages: Bool, context: inout MethodContext<GatewayUser>
+    ) async throws(MethodError) -> SetResponse {
+        _ = try context.writableAccount(request.accountId, capability: CalendarsCapability.uri)
+        let (writer, defaultCalendar) = try await writer(
+            accountId: request.accountId, caller: context.caller, sendSchedulingMessages: sendSchedulingMessages)
+        let store = self.store
+        let accountId = request.accountId
+        return try await request.perform(
+            context: &context,
+            state: { () async throws(MethodError) -> String in
+                try await store.currentState(accountId: accountId, dataType: .calendarEvent)
+            },
+            create: { object, _ async throws(SetError) -> CreatedRecord in
+                try await writer.create(object, defaultCalendar: defaultCalendar)
+            },
+            update: { id, patch, _ async throws(SetError) -> JSONObject in
+                try await writer.update(id, patch: patch)
+            },
+            destroy: { id, _ async throws(SetError) in
+                try await writer.destroy(id)
+            })
+    }
+
+    /// §5.10 (RFC 8620 §5.4): an event of another account the user may use is created anew in this one.
+    /// Accounts are checked first, so a user naming someone else's account learns nothing of it.
+    func copy(_ context: inout MethodContext<GatewayUser>, _ raw: JSONObject) async throws -> [MethodResponse] {
+        var arguments = Arguments(raw)
+        let request = try CopyRequest(&arguments, context: context)
+        try arguments.finish()
+        try request.checkAccounts(in: context, capability: CalendarsCapability.uri)
+        let (writer, defaultCalendar) = try await writer(
+            accountId: request.accountId, caller: context.caller, sendSchedulingMessages: false)
+        let store = self.store
+        let originals = CalendarEvents(store: store, accountId: request.fromAccountId)
+        let response = try await request.perform(
+            context: &context,
+            fromState: { () async throws(MethodError) -> String in
+                try await store.currentState(accountId: request.fromAccountId, dataType: .calendarEvent)
+            },
+            state: { () async throws(MethodError) -> String in
+                try await store.currentState(accountId: request.accountId, dataType: .calendarEvent)
+            },
+            copy: { fromId, overrides, _ async throws(SetError) -> CreatedRecord in
+                let found: CalendarEvents.Event?
+                do { found = try await originals.events(ids: [fromId]).events.first } catch {
+                    throw .serverFail(error)
+                }
+                guard var event = found?.event else { throw .notFound() }
+                event.merge(overrides) { _, override in override }
+                return try await writer.create(event, defaultCalendar: defaultCalendar)
+            })
+        return await request.responses(response, dataType: "CalendarEvent", context: &context) {
+            setRequest, context async throws(MethodError) -> SetResponse in
+            try await perform(setRequest, sendSchedulingMessages: false, context: &context)
+        }
+    }
+
+    /// A writer for the account's events, and the calendar new events go to by default.
+    private func writer(accountId: String, caller: GatewayUser, sendSchedulingMessages: Bool)
+        async throws(MethodError) -> (CalendarEventWriter, String?)
+    {
+        let calendarMethods = CalendarMethods(store: store, coordinator: coordinator)
+        let calendars = try await calendarMethods.calendars(accountId: accountId)
+        let writer = CalendarEventWriter(
+            resources: ResourceWriter(
+                store: store, client: coordinator.client(for: caller), accountId: accountId, collections: calendars,
+                contentType: CalendarEventWriter.contentType, fileExtension: "ics"),
+            userAddresses: await userAddresses(caller), sendSchedulingMessages: sendSchedulingMessages)
+        return (writer, calendarMethods.defaultId(calendars))
     }
 
     // MARK: support
