@@ -219,9 +219,12 @@ extension BobBackedTests {
             }
         }
 
-        @Test("§5.13: CalendarEvent/parse of an uploaded .ics file, nothing stored")
+        @Test("§5.13: CalendarEvent/parse of uploaded .ics files, one from the corpus; nothing stored")
         func parseUploadedCalendar() async throws {
             let bob = TestBackends.bob
+            let corpusFile = try #require(sharedCorpus, "corpus not found: set JMAP_GATEWAY_CORPUS")
+                .appending(path: "calcard/resources/ical/011.ics")
+            let corpusBytes = try [UInt8](Data(contentsOf: corpusFile))
             try await TestGateway().run { client in
                 let accountId = try await client.accountId(of: bob)
                 let ics = Array(Self.series(uid: "parsed-only", title: "Parsed").utf8)
@@ -232,10 +235,13 @@ extension BobBackedTests {
                 let (_, text) = try await BlobTests.upload(
                     client, Array("not a calendar".utf8), type: "text/plain", accountId: accountId, as: bob)
                 let textId = try #require(text["blobId"]?.stringValue)
+                let (_, corpus) = try await BlobTests.upload(
+                    client, corpusBytes, type: "text/calendar", accountId: accountId, as: bob)
+                let corpusId = try #require(corpus["blobId"]?.stringValue)
                 let (_, body) = try await client.jmap(
                     #"""
                     {"using":\#(Self.using),"methodCalls":[
-                      ["CalendarEvent/parse",{"accountId":"\#(accountId)","blobIds":["\#(blobId)","\#(textId)","Bnope"]},"p"],
+                      ["CalendarEvent/parse",{"accountId":"\#(accountId)","blobIds":["\#(blobId)","\#(textId)","Bnope","\#(corpusId)"]},"p"],
                       ["CalendarEvent/query",{"accountId":"\#(accountId)","filter":{"uid":"parsed-only"}},"q"]]}
                     """#, as: bob)
                 let responses = body.methodResponses
@@ -245,6 +251,14 @@ extension BobBackedTests {
                 #expect(event["title"] == .string("Parsed"))
                 #expect(event["id"] == .null && event["calendarIds"] == .null, "§5.13: metadata is null")
                 #expect(event["recurrenceOverrides"]?.objectValue?.count == 2)
+                // The corpus file: a weekly series with one moved occurrence, and a single event.
+                let fromCorpus = try #require(responses[0].arguments["parsed"]?.objectValue?[corpusId]?.arrayValue)
+                    .compactMap(\.objectValue)
+                #expect(fromCorpus.count == 2)
+                let series = try #require(fromCorpus.first { $0["recurrenceRule"] != nil })
+                #expect(series["title"]?.stringValue?.hasPrefix("Recurring weekly meeting") == true)
+                #expect(series["recurrenceOverrides"]?.objectValue?["2017-06-29T09:00:00"] != nil)
+                #expect(fromCorpus.contains { $0["title"] == .string("Single event on Dec 1") })
                 #expect(responses[0].arguments["notParsable"] == .array([.string(textId)]))
                 #expect(responses[0].arguments["notFound"] == .array([.string("Bnope")]))
                 #expect(responses[1].arguments["ids"] == .array([]), "parse stores nothing")

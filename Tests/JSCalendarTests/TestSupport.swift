@@ -1,29 +1,12 @@
 import Foundation
 import JSON
+import TestSupport
 
 @testable import JSCalendar
 
-/// Finds a folder of the shared directory (`corpus`, `specs`): walking up from this file to a
-/// `shared/<name>` that holds `marker`, then the environment variable, then /work/shared/<name>.
-func sharedDirectory(_ name: String, marker: String, environment: String) -> URL? {
-    var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    for _ in 0..<8 {
-        let candidate = directory.appendingPathComponent("shared/\(name)")
-        if FileManager.default.fileExists(atPath: candidate.appendingPathComponent(marker).path) {
-            return candidate
-        }
-        directory = directory.deletingLastPathComponent()
-    }
-    if let path = ProcessInfo.processInfo.environment[environment], FileManager.default.fileExists(atPath: path) {
-        return URL(fileURLWithPath: path)
-    }
-    let fallback = URL(fileURLWithPath: "/work/shared/\(name)")
-    return FileManager.default.fileExists(atPath: fallback.path) ? fallback : nil
-}
-
 /// The shared corpus (JMAP_GATEWAY_CORPUS overrides). Tests FAIL without it.
 enum Corpus {
-    static let root = sharedDirectory("corpus", marker: "calcard", environment: "JMAP_GATEWAY_CORPUS")
+    static let root = sharedCorpus
 
     static var ical: URL? { root?.appendingPathComponent("calcard/resources/ical") }
     static var jscalendar: URL? { root?.appendingPathComponent("calcard/resources/jscalendar") }

@@ -1,36 +1,12 @@
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
 @testable import JSContact
 
-/// Finds the shared test corpus: `JMAP_GATEWAY_CORPUS`, else a `shared/corpus` directory above
-/// this file (Tests/JSContactTests/X.swift → ../../../shared/corpus), else /work/shared/corpus.
-/// Returns nil only if none exists; callers record a failure then, never a skip.
-func corpusDirectory(filePath: String = #filePath) -> URL? {
-    let fileManager = FileManager.default
-    var candidates: [URL] = []
-    if let env = ProcessInfo.processInfo.environment["JMAP_GATEWAY_CORPUS"], !env.isEmpty {
-        candidates.append(URL(fileURLWithPath: env))
-    }
-    var directory = URL(fileURLWithPath: filePath).deletingLastPathComponent()
-    for _ in 0..<8 {
-        candidates.append(directory.appendingPathComponent("shared/corpus"))
-        directory = directory.deletingLastPathComponent()
-    }
-    let resolved = URL(fileURLWithPath: filePath).resolvingSymlinksInPath().deletingLastPathComponent()
-    directory = resolved
-    for _ in 0..<8 {
-        candidates.append(directory.appendingPathComponent("shared/corpus"))
-        directory = directory.deletingLastPathComponent()
-    }
-    candidates.append(URL(fileURLWithPath: "/work/shared/corpus"))
-    return candidates.first { url in
-        var isDirectory: ObjCBool = false
-        return fileManager.fileExists(atPath: url.appendingPathComponent("calcard").path, isDirectory: &isDirectory)
-            && isDirectory.boolValue
-    }
-}
+/// The shared test corpus (see `sharedCorpus`).
+func corpusDirectory() -> URL? { sharedCorpus }
 
 /// Parses a JSON text (or a fragment of object members, as the corpus cases write them).
 func parseJSON(_ text: String) -> JSONValue? {
