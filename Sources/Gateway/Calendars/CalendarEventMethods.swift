@@ -10,6 +10,7 @@ struct CalendarEventMethods: Sendable {
     let store: any Store
     let blobs: BlobStore
     let coordinator: SyncCoordinator
+    let expansions = ExpansionCache()
 
     /// §5.11.2: start, uid and recurrenceId must be supported, created and updated should be.
     static let sortable: Set<String> = ["start", "uid", "recurrenceId", "created", "updated"]
@@ -248,17 +249,18 @@ struct CalendarEventMethods: Sendable {
             expand || sort.contains { $0.property == "start" }
             || conditions.contains { $0.after != nil || $0.before != nil }
         let events = CalendarEvents(store: store, accountId: accountId)
-        let all: [CalendarEvents.Event]
+        let all: [(event: CalendarEvents.Event, expandable: EventInstances.Expandable?)]
         do {
-            all = try await events.events(ids: try await events.allIds(), bodies: needsTimes).events
+            let ids = try await events.allIds()
+            all =
+                needsTimes
+                ? try await events.expandableEvents(ids: ids, cache: expansions).events
+                : try await events.events(ids: ids).events.map { ($0, nil) }
         } catch {
             throw MethodError(error)
         }
         var matches: [Match] = []
-        for event in all {
-            let expandable =
-                needsTimes
-                ? EventInstances.Expandable(body: event.object.body, uid: event.event["uid"]?.stringValue) : nil
+        for (event, expandable) in all {
             if expand, case .condition(let condition)? = filter, let window = condition.window(in: zone) {
                 matches += Self.occurrences(of: event, expandable, matching: condition, window: window, zone: zone)
                 continue

@@ -53,6 +53,32 @@ struct CalendarEvents: Sendable {
         return (state, events.compactMap { $0 }.filter { $0.event["@type"]?.stringValue == "Event" })
     }
 
+    /// The events of `ids` with their iCalendar parsed for expansion (nil for a body without a VEVENT),
+    /// parsed bodies taken from `cache` while their ETag holds, so only new or changed ones are read.
+    func expandableEvents(ids: [String], cache: ExpansionCache) async throws(StoreError)
+        -> (state: String, events: [(event: Event, expandable: EventInstances.Expandable?)])
+    {
+        let (state, events) = try await events(ids: ids)
+        var result = events.map { event in
+            (event: event, expandable: cache.lookup(accountId: accountId, id: event.id, etag: event.object.etag))
+        }
+        let misses = result.indices.filter { result[$0].expandable == nil }
+        guard !misses.isEmpty else { return (state, result) }
+        let bodies = try await store.objects(accountId: accountId, ids: misses.map { result[$0].event.id })
+        let byId = Dictionary(bodies.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for index in misses {
+            guard let object = byId[result[index].event.id] else { continue }
+            result[index].event.object.body = object.body
+            let expandable = EventInstances.Expandable(
+                body: object.body, uid: result[index].event.event["uid"]?.stringValue)
+            if let expandable, object.etag == result[index].event.object.etag {
+                cache.insert(expandable, accountId: accountId, id: object.id, etag: object.etag)
+            }
+            result[index].expandable = expandable
+        }
+        return (state, result)
+    }
+
     /// Every event id of the account (resources of to-dos included; `events(ids:)` leaves them out).
     func allIds() async throws(StoreError) -> [String] {
         try await store.objectIds(accountId: accountId, dataType: .calendarEvent)
