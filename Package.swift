@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "JMAPCore", "DAV", "Store", "JSON", "JSContact",
+                "JMAPCore", "DAV", "Store", "JSON", "JSContact", "JSCalendar",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

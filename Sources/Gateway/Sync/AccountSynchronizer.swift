@@ -1,5 +1,6 @@
 import DAV
 import Foundation
+import JSCalendar
 import Logging
 import Store
 import Synchronization
@@ -252,7 +253,9 @@ public actor AccountSynchronizer {
                     StoredCollection(
                         id: "", href: href, kind: collection.kind == .addressBook ? .addressBook : .calendar,
                         displayName: collection.displayName, description: collection.description,
-                        color: collection.color, supportsSyncCollection: collection.supportsSyncCollection,
+                        color: collection.color, order: collection.order,
+                        timeZone: collection.timeZone.flatMap(CalendarTimeZoneProperty.identifier(in:)),
+                        supportsSyncCollection: collection.supportsSyncCollection,
                         privileges: collection.privileges.sorted()))
             }
         }
