@@ -13,6 +13,7 @@ public struct GatewayMethods: Sendable {
         registry.register(capability: ContactsCapability.uri)
         AddressBookMethods(store: store, coordinator: coordinator).register(in: &registry)
         ContactCardMethods(store: store, blobs: blobs, coordinator: coordinator).register(in: &registry)
+        CalendarMethods(store: store, coordinator: coordinator).register(in: &registry)
         for capability in [
             CalendarsCapability.uri, CalendarsCapability.parse, CalendarsCapability.principals,
             CalendarsCapability.availability,
