@@ -15,6 +15,7 @@ public struct GatewayMethods: Sendable {
         AddressBookMethods(store: store, coordinator: coordinator).register(in: &registry)
         ContactCardMethods(store: store, blobs: blobs, coordinator: coordinator).register(in: &registry)
         CalendarMethods(store: store, coordinator: coordinator).register(in: &registry)
+        CalendarEventNotificationMethods().register(in: &registry)
         ParticipantIdentityMethods(coordinator: coordinator).register(in: &registry)
         PrincipalMethods(coordinator: coordinator).register(in: &registry)
         for capability in [
