@@ -136,8 +136,8 @@ struct CalendarWriter: Sendable {
             }
             // The listing the synchronizer keeps still has the old names.
             await synchronizer.collectionsChanged()
-            calendar.displayName = properties.name ?? calendar.displayName
-            calendar.description = properties.description
+            if changed("name") { calendar.displayName = properties.name }
+            if changed("description") { calendar.description = properties.description }
             server.write(into: &calendar, refused: refused, setting: optional)
             await reread(url, into: &calendar)
             let written = calendar
