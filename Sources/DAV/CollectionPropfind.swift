@@ -13,11 +13,14 @@ extension DAVClient {
     }
 
     /// The collection's own properties (PROPFIND Depth 0): kind, names, ctag, sync-token,
-    /// privileges. A collection that is neither address book nor calendar is a malformed answer.
-    public func collectionState(_ url: URL) async throws(DAVError) -> DAVCollection {
+    /// privileges, or only `properties` (e.g. `DAVCollection.listingProperties`, which spares Radicale
+    /// computing ctag and sync-token). A collection that is neither address book nor calendar is a
+    /// malformed answer.
+    public func collectionState(
+        _ url: URL, properties: [XMLName] = DAVCollection.properties
+    ) async throws(DAVError) -> DAVCollection {
         let response = try await send(
-            "PROPFIND", url, headers: [("Depth", "0")], body: DAVRequestBody.propfind(DAVCollection.properties),
-            expecting: [207])
+            "PROPFIND", url, headers: [("Depth", "0")], body: DAVRequestBody.propfind(properties), expecting: [207])
         return try collection(in: response, url: url)
     }
 

@@ -12,6 +12,11 @@ public struct DAVCollection: Sendable, Hashable {
     public var displayName: String?
     public var description: String?
     public var color: String?
+    /// Apple's `calendar-order` (`http://apple.com/ns/ical/`), when the server holds an integer there.
+    public var order: Int?
+    /// The `calendar-timezone` property (RFC 4791 §5.2.2) as the server holds it: a VCALENDAR text
+    /// with one VTIMEZONE. Nil when absent or empty.
+    public var timeZone: String?
     public var ctag: String?
     public var syncToken: String?
     /// Whether the server lists `DAV:sync-collection` in supported-report-set (RFC 6578 §3.1).
@@ -24,7 +29,7 @@ public struct DAVCollection: Sendable, Hashable {
     /// for 10,000 cards), and the per-collection sync reads them anyway.
     public static let listingProperties: [XMLName] = [
         .resourceType, .displayName, .supportedReportSet, .currentUserPrivilegeSet, .addressbookDescription,
-        .calendarDescription, .calendarColor,
+        .calendarDescription, .calendarColor, .calendarOrder, .calendarTimezone,
     ]
 
     /// The listing properties plus getctag and sync-token, for `jmap-gateway check`.
@@ -47,6 +52,10 @@ public struct DAVCollection: Sendable, Hashable {
         self.url = url
         displayName = response.property(.displayName)?.trimmedText
         color = response.property(.calendarColor)?.trimmedText
+        // Apple clients write the order as a decimal integer; anything else is no order.
+        order = response.property(.calendarOrder).flatMap { Int($0.trimmedText) }
+        // Radicale keeps a property cleared by an empty `set` as empty text.
+        timeZone = response.property(.calendarTimezone).map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 }
         ctag = response.property(.getCTag)?.trimmedText
         syncToken = response.property(.syncToken)?.trimmedText
         supportsSyncCollection =

@@ -67,8 +67,19 @@ public struct DAVDiscovery: Sendable {
             displayName: response?.property(.displayName)?.trimmedText,
             addressbookHomes: urls(.addressbookHomeSet),
             calendarHomes: urls(.calendarHomeSet),
-            calendarUserAddresses: response?.property(.calendarUserAddressSet)?.hrefs ?? []
+            calendarUserAddresses: response?.property(.calendarUserAddressSet)?.hrefs.map {
+                Self.absoluteAddress($0, relativeTo: url)
+            } ?? []
         )
+    }
+
+    /// A calendar user address (RFC 6638 §2.4.1) as a URI: `mailto:` and other absolute ones as they are,
+    /// a path (Radicale lists the principal's own, `/alice/`) resolved against the principal URL.
+    static func absoluteAddress(_ href: String, relativeTo url: URL) -> String {
+        guard URL(string: href)?.scheme == nil, let resolved = URL(string: href, relativeTo: url)?.absoluteString else {
+            return href
+        }
+        return resolved
     }
 
     /// What the user may do in a collection such as a home (RFC 3744 §5.4): `bind` there means new

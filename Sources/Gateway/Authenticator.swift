@@ -41,7 +41,9 @@ public final class Authenticator: Sendable {
     private let httpClient: HTTPClientHandle
     private let davConfiguration: DAVClientConfiguration
     private let ttl: Duration
-    private let accountCapabilities: @Sendable (HomePrivileges) -> [String: JSONObject]
+    /// The account capabilities of a user, from what their homes allow and their principal URL (whose
+    /// Principal id some capabilities name).
+    private let accountCapabilities: @Sendable (HomePrivileges, URL) -> [String: JSONObject]
     /// Keyed with a key that exists only in this process; copied for each use (keying costs more than
     /// hashing a header).
     private let keyedHMAC = HMAC<SHA256>(key: SymmetricKey(size: .bits256))
@@ -51,7 +53,7 @@ public final class Authenticator: Sendable {
     public init(
         endpoint: BackendEndpoint, httpClient: HTTPClientHandle, davConfiguration: DAVClientConfiguration,
         ttl: Duration, logger: Logger,
-        accountCapabilities: @escaping @Sendable (HomePrivileges) -> [String: JSONObject] = { _ in [:] }
+        accountCapabilities: @escaping @Sendable (HomePrivileges, URL) -> [String: JSONObject] = { _, _ in [:] }
     ) {
         self.endpoint = endpoint
         self.httpClient = httpClient
@@ -103,7 +105,7 @@ public final class Authenticator: Sendable {
         let privileges = await HomePrivileges.read(discovery, principal: principal)
         return GatewayUser(
             username: username, principalURL: principal, credentials: credentials,
-            accountCapabilities: accountCapabilities(privileges))
+            accountCapabilities: accountCapabilities(privileges, principal))
     }
 
     private func cacheKey(_ authorization: String) -> Data {

@@ -1,3 +1,4 @@
+import Foundation
 import JMAPCore
 import Store
 
@@ -13,7 +14,11 @@ public struct GatewayMethods: Sendable {
         registry.register(capability: ContactsCapability.uri)
         AddressBookMethods(store: store, coordinator: coordinator).register(in: &registry)
         ContactCardMethods(store: store, blobs: blobs, coordinator: coordinator).register(in: &registry)
+        CalendarMethods(store: store, coordinator: coordinator).register(in: &registry)
         CalendarEventMethods(store: store, blobs: blobs, coordinator: coordinator).register(in: &registry)
+        CalendarEventNotificationMethods().register(in: &registry)
+        ParticipantIdentityMethods(coordinator: coordinator).register(in: &registry)
+        PrincipalMethods(coordinator: coordinator).register(in: &registry)
         for capability in [
             CalendarsCapability.uri, CalendarsCapability.parse, CalendarsCapability.principals,
             CalendarsCapability.availability,
@@ -24,13 +29,20 @@ public struct GatewayMethods: Sendable {
         self.blobCapability = blobMethods.accountCapability
     }
 
-    /// Capability URI to account-level capability object, for an account whose homes allow `privileges`.
-    @Sendable public func accountCapabilities(_ privileges: HomePrivileges) -> [String: JSONObject] {
-        [
+    /// Capability URI to account-level capability object, for an account whose homes allow `privileges`
+    /// and whose principal is at `principalURL`.
+    @Sendable public func accountCapabilities(_ privileges: HomePrivileges, principalURL: URL) -> [String: JSONObject] {
+        let accountId = AccountId.make(principalURL: principalURL)
+        let principalId = PrincipalId.make(principalURL: principalURL)
+        return [
             BlobMethods.capability: blobCapability,
             ContactsCapability.uri: ContactsCapability.accountCapability(privileges),
             CalendarsCapability.uri: CalendarsCapability.accountCapability(privileges),
             CalendarsCapability.parse: [:],
+            CalendarsCapability.principals: CalendarsCapability.principalsCapability(principalId: principalId),
+            CalendarsCapability.principalsOwner: CalendarsCapability.ownerCapability(
+                accountId: accountId, principalId: principalId),
+            CalendarsCapability.availability: CalendarsCapability.availabilityCapability,
         ]
     }
 

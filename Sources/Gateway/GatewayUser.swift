@@ -8,6 +8,8 @@ public struct GatewayUser: JMAPCaller, Hashable {
     /// Stable and opaque (RFC 8620 §1.2): derived from the principal URL, so the same principal
     /// keeps its id across restarts and gateway instances.
     public let accountId: String
+    /// The id of the user's Principal (RFC 9670 §2), derived from the principal URL like the account id.
+    public let principalId: String
     public let principalURL: URL
     /// Held in memory only, to talk to the DAV server on the user's behalf.
     public let credentials: DAVCredentials
@@ -20,6 +22,7 @@ public struct GatewayUser: JMAPCaller, Hashable {
         self.principalURL = principalURL
         self.credentials = credentials
         self.accountId = AccountId.make(principalURL: principalURL)
+        self.principalId = PrincipalId.make(principalURL: principalURL)
         self.accounts = [accountId: Account(name: username, accountCapabilities: accountCapabilities)]
     }
 }
@@ -28,5 +31,13 @@ public struct GatewayUser: JMAPCaller, Hashable {
 public enum AccountId {
     public static func make(principalURL: URL) -> String {
         "a" + OpaqueId.make(principalURL.absoluteString, length: 15)
+    }
+}
+
+/// Principal ids (RFC 9670 §2) from principal URLs: the DAV principal is the JMAP one, so its id is as
+/// stable as the account id, and differs from it only by its prefix.
+public enum PrincipalId {
+    public static func make(principalURL: URL) -> String {
+        "p" + OpaqueId.make(principalURL.absoluteString, length: 15)
     }
 }

@@ -81,4 +81,39 @@ import Testing
         try client.checkPropertyUpdate(
             TestDAV.response(207, Data(xml.utf8), url: "http://h/"), url: TestDAV.url("http://h/"))
     }
+
+    /// Apple's calendar-order and CalDAV's calendar-timezone (RFC 4791 §5.2.2) come with the listing; an
+    /// order that is no integer is no order, and an empty time zone (Radicale keeps a cleared one) none.
+    @Test func calendarOrderAndTimeZoneAreRead() throws {
+        func calendar(order: String, timeZone: String) throws -> DAVCollection {
+            let xml = """
+                <multistatus xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:A="http://apple.com/ns/ical/">
+                <response><href>/alice/cal/</href><propstat><prop>
+                <resourcetype><collection/><C:calendar/></resourcetype><A:calendar-order>\(order)</A:calendar-order>
+                <C:calendar-timezone>\(timeZone)</C:calendar-timezone></prop><status>HTTP/1.1 200 OK</status></propstat>
+                </response></multistatus>
+                """
+            return try client.collection(
+                in: TestDAV.response(207, Data(xml.utf8), url: "http://h/alice/cal/"),
+                url: TestDAV.url("http://h/alice/cal/"))
+        }
+        let ordered = try calendar(order: " 12 ", timeZone: "BEGIN:VCALENDAR&#13;\nEND:VCALENDAR")
+        #expect(ordered.order == 12)
+        #expect(ordered.timeZone == "BEGIN:VCALENDAR\r\nEND:VCALENDAR")
+        let unordered = try calendar(order: "first", timeZone: "  ")
+        #expect(unordered.order == nil)
+        #expect(unordered.timeZone == nil)
+    }
+
+    /// A property the caller marked optional may be refused; 424 (RFC 4918 §11.4) is no refusal, and a
+    /// refused property the caller needs fails the request.
+    @Test func refusedOptionalPropertiesAreTellable() {
+        let optional: Set<XMLName> = [.calendarOrder, .calendarTimezone]
+        #expect(
+            DAVClient.refusedOptional(
+                ["{http://apple.com/ns/ical/}calendar-order": 403, "{DAV:}displayname": 424], optional: optional)
+                == [.calendarOrder])
+        #expect(DAVClient.refusedOptional(["{DAV:}displayname": 403], optional: optional) == nil)
+        #expect(DAVClient.refusedOptional(["{DAV:}displayname": 424], optional: optional) == [])
+    }
 }

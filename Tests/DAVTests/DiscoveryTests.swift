@@ -55,4 +55,26 @@ import Testing
         #expect([301, 302, 307, 308].contains(raw.status))
         #expect(try await discovery.currentUserPrincipal().path() == "/bob/")
     }
+
+    /// RFC 6638 §2.4.1: Radicale names the principal's own path as its calendar user address, read as
+    /// an absolute URI; Xandikos names none.
+    @Test(arguments: TestBackends.Server.allCases)
+    func calendarUserAddressesAreAbsolute(server: TestBackends.Server) async throws {
+        let discovery = try discovery(server, TestBackends.bob)
+        let principalURL = try await discovery.currentUserPrincipal()
+        let addresses = try await discovery.principal(at: principalURL).calendarUserAddresses
+        switch server {
+        case .radicale: #expect(addresses == [principalURL.absoluteString])
+        case .xandikos: #expect(addresses.isEmpty)
+        }
+    }
+
+    @Test func relativeAddressesAreResolvedAgainstThePrincipal() throws {
+        let principal = try TestDAV.url("http://h/dav/alice/")
+        #expect(DAVDiscovery.absoluteAddress("/dav/alice/", relativeTo: principal) == "http://h/dav/alice/")
+        #expect(
+            DAVDiscovery.absoluteAddress("mailto:alice@example.com", relativeTo: principal)
+                == "mailto:alice@example.com")
+        #expect(DAVDiscovery.absoluteAddress("urn:uuid:1", relativeTo: principal) == "urn:uuid:1")
+    }
 }

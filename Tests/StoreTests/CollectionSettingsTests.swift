@@ -49,6 +49,42 @@ import Testing
         }
     }
 
+    /// draft-ietf-jmap-calendars-27 §4: a calendar's order and time zone on the server are changes a client
+    /// sees; the per-user properties (one JSON object the store does not read) are too, and syncs keep them.
+    @Test func calendarOrderTimeZoneAndUserPropertiesAreKept() async throws {
+        try await withStore { store, _ in
+            var calendar = Fixture.calendar()
+            try await store.apply(CollectionUpdate(collection: calendar), accountId: Fixture.alice)
+            let id = try #require(try await store.collections(accountId: Fixture.alice).first?.id)
+            let before = try await store.state(.calendar)
+
+            calendar.order = 3
+            calendar.timeZone = "Europe/Berlin"
+            try await store.apply(CollectionUpdate(collection: calendar), accountId: Fixture.alice)
+            let synced = try #require(try await store.collections(accountId: Fixture.alice).first)
+            #expect(synced.order == 3)
+            #expect(synced.timeZone == "Europe/Berlin")
+            #expect(try await store.changes(.calendar, since: before).updated == [id])
+
+            let properties = Data(#"{"isVisible":false,"includeInAvailability":"none"}"#.utf8)
+            let settings = CollectionSettings(sortOrder: 2, userProperties: properties)
+            let beforeSettings = try await store.state(.calendar)
+            try await store.updateSettings(settings, collectionId: id, accountId: Fixture.alice)
+            #expect(try await store.changes(.calendar, since: beforeSettings).updated == [id])
+
+            // The next sync brings the server's view only: the user's properties stay, and nothing changed.
+            let afterSettings = try await store.state(.calendar)
+            try await store.apply(CollectionUpdate(collection: calendar), accountId: Fixture.alice)
+            #expect(try await store.collections(accountId: Fixture.alice).first?.settings == settings)
+            #expect(try await store.state(.calendar) == afterSettings)
+            // A server that drops its time zone is a change again.
+            calendar.timeZone = nil
+            try await store.apply(CollectionUpdate(collection: calendar), accountId: Fixture.alice)
+            #expect(try await store.collections(accountId: Fixture.alice).first?.timeZone == nil)
+            #expect(try await store.state(.calendar) != afterSettings)
+        }
+    }
+
     @Test func unknownCollectionIsNotFound() async throws {
         try await withStore { store, _ in
             await #expect(throws: StoreError.self) {

@@ -9,6 +9,9 @@ public enum CalendarsCapability {
     public static let principals = "urn:ietf:params:jmap:principals"
     /// Principal/getAvailability (§1.5.2).
     public static let availability = "urn:ietf:params:jmap:principals:availability"
+    /// The Principal that owns an account (RFC 9670 §1.5.2): an account capability only, never in the
+    /// session's capabilities.
+    public static let principalsOwner = "urn:ietf:params:jmap:principals:owner"
 
     /// The widest window CalendarEvent/query expands recurrences over (`maxExpandedQueryDuration`), and
     /// Principal/getAvailability covers (`maxAvailabilityDuration`): a year of instances of every series.
@@ -28,5 +31,20 @@ public enum CalendarsCapability {
             "maxParticipantsPerEvent": .null,
             "mayCreateCalendar": .bool(privileges.mayCreateCalendar),
         ]
+    }
+
+    /// RFC 9670 §1.5.1: the Principal in the account that is the user, whose own Principal is the only one.
+    static func principalsCapability(principalId: String) -> JSONObject {
+        ["currentUserPrincipalId": .string(principalId)]
+    }
+
+    /// RFC 9670 §1.5.2: the account belongs to the user's Principal, which lives in the same account.
+    static func ownerCapability(accountId: String, principalId: String) -> JSONObject {
+        ["accountIdForPrincipal": .string(accountId), "principalId": .string(principalId)]
+    }
+
+    /// §1.5.2: Principal/getAvailability covers what CalendarEvent/query expands.
+    static var availabilityCapability: JSONObject {
+        ["maxAvailabilityDuration": .string("P\(maxExpandedQueryDays)D")]
     }
 }

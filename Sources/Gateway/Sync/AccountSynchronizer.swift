@@ -248,12 +248,7 @@ public actor AccountSynchronizer {
             {
                 let href = DAVHref.normalize(collection.url.absoluteString, relativeTo: home)
                 guard !collections.contains(where: { $0.href == href }) else { continue }
-                collections.append(
-                    StoredCollection(
-                        id: "", href: href, kind: collection.kind == .addressBook ? .addressBook : .calendar,
-                        displayName: collection.displayName, description: collection.description,
-                        color: collection.color, supportsSyncCollection: collection.supportsSyncCollection,
-                        privileges: collection.privileges.sorted()))
+                collections.append(StoredCollection(collection, href: href))
             }
         }
         return collections

@@ -14,11 +14,16 @@ public struct CollectionSettings: Sendable, Hashable {
     public var sortOrder: Int
     public var isSubscribed: Bool
     public var isDefault: Bool
+    /// The data type's other per-user properties, as one JSON object it reads and writes itself (a
+    /// calendar's isVisible, includeInAvailability and default alerts, draft-ietf-jmap-calendars-27 §4):
+    /// the store keeps the bytes and compares them, nothing more. Nil when there are none.
+    public var userProperties: Data?
 
-    public init(sortOrder: Int = 0, isSubscribed: Bool = true, isDefault: Bool = false) {
+    public init(sortOrder: Int = 0, isSubscribed: Bool = true, isDefault: Bool = false, userProperties: Data? = nil) {
         self.sortOrder = sortOrder
         self.isSubscribed = isSubscribed
         self.isDefault = isDefault
+        self.userProperties = userProperties
     }
 }
 
@@ -41,6 +46,11 @@ public struct StoredCollection: Sendable, Hashable {
     public var displayName: String?
     public var description: String?
     public var color: String?
+    /// A calendar's Apple calendar-order as on the server; nil when it holds none.
+    public var order: Int?
+    /// The IANA id of a calendar's calendar-timezone (RFC 4791 §5.2.2) as on the server; nil when it
+    /// holds none, or one that names no known zone.
+    public var timeZone: String?
     public var ctag: String?
     /// The RFC 6578 token of the last successful sync-collection, nil before the first one.
     public var syncToken: String?
@@ -52,8 +62,9 @@ public struct StoredCollection: Sendable, Hashable {
 
     public init(
         id: String, href: String, kind: Kind, displayName: String? = nil, description: String? = nil,
-        color: String? = nil, ctag: String? = nil, syncToken: String? = nil, supportsSyncCollection: Bool = false,
-        privileges: [String] = [], settings: CollectionSettings = CollectionSettings()
+        color: String? = nil, order: Int? = nil, timeZone: String? = nil, ctag: String? = nil,
+        syncToken: String? = nil, supportsSyncCollection: Bool = false, privileges: [String] = [],
+        settings: CollectionSettings = CollectionSettings()
     ) {
         self.id = id
         self.href = href
@@ -61,6 +72,8 @@ public struct StoredCollection: Sendable, Hashable {
         self.displayName = displayName
         self.description = description
         self.color = color
+        self.order = order
+        self.timeZone = timeZone
         self.ctag = ctag
         self.syncToken = syncToken
         self.supportsSyncCollection = supportsSyncCollection

@@ -12,6 +12,8 @@ struct CollectionRecord: Codable, Equatable, Sendable, FetchableRecord, Persista
     var displayName: String?
     var description: String?
     var color: String?
+    var order: Int?
+    var timeZone: String?
     var ctag: String?
     var syncToken: String?
     var supportsSyncCollection: Bool
@@ -20,6 +22,7 @@ struct CollectionRecord: Codable, Equatable, Sendable, FetchableRecord, Persista
     var sortOrder: Int = 0
     var isSubscribed: Bool = true
     var isDefault: Bool = false
+    var userProperties: Data?
     var destroyed: Bool
     var modseq: Int64
 
@@ -31,6 +34,8 @@ struct CollectionRecord: Codable, Equatable, Sendable, FetchableRecord, Persista
         case displayName = "display_name"
         case description
         case color
+        case order = "calendar_order"
+        case timeZone = "time_zone"
         case ctag
         case syncToken = "sync_token"
         case supportsSyncCollection = "supports_sync_collection"
@@ -38,6 +43,7 @@ struct CollectionRecord: Codable, Equatable, Sendable, FetchableRecord, Persista
         case sortOrder = "sort_order"
         case isSubscribed = "is_subscribed"
         case isDefault = "is_default"
+        case userProperties = "user_properties"
         case destroyed
         case modseq
     }
@@ -45,17 +51,21 @@ struct CollectionRecord: Codable, Equatable, Sendable, FetchableRecord, Persista
     var stored: StoredCollection {
         StoredCollection(
             id: id, href: href, kind: kind, displayName: displayName, description: description, color: color,
-            ctag: ctag, syncToken: syncToken, supportsSyncCollection: supportsSyncCollection, privileges: privileges,
-            settings: settings
+            order: order, timeZone: timeZone, ctag: ctag, syncToken: syncToken,
+            supportsSyncCollection: supportsSyncCollection, privileges: privileges, settings: settings
         )
     }
 
     var settings: CollectionSettings {
-        get { CollectionSettings(sortOrder: sortOrder, isSubscribed: isSubscribed, isDefault: isDefault) }
+        get {
+            CollectionSettings(
+                sortOrder: sortOrder, isSubscribed: isSubscribed, isDefault: isDefault, userProperties: userProperties)
+        }
         set {
             sortOrder = newValue.sortOrder
             isSubscribed = newValue.isSubscribed
             isDefault = newValue.isDefault
+            userProperties = newValue.userProperties
         }
     }
 
@@ -63,7 +73,8 @@ struct CollectionRecord: Codable, Equatable, Sendable, FetchableRecord, Persista
     /// ctag or sync token, which change with every member change.
     func hasVisibleDifferences(from collection: StoredCollection) -> Bool {
         displayName != collection.displayName || description != collection.description
-            || color != collection.color || privileges != Self.normalized(collection.privileges)
+            || color != collection.color || order != collection.order || timeZone != collection.timeZone
+            || privileges != Self.normalized(collection.privileges)
     }
 
     /// Takes every property of `collection` except its id and kind, which belong to the row.
@@ -72,6 +83,8 @@ struct CollectionRecord: Codable, Equatable, Sendable, FetchableRecord, Persista
         displayName = collection.displayName
         description = collection.description
         color = collection.color
+        order = collection.order
+        timeZone = collection.timeZone
         ctag = collection.ctag
         syncToken = collection.syncToken
         supportsSyncCollection = collection.supportsSyncCollection

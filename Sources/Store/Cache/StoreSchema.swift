@@ -16,6 +16,15 @@ enum StoreSchema {
                 t.add(column: "is_default", .boolean).notNull().defaults(to: false)
             }
         }
+        // Calendars (draft-ietf-jmap-calendars-27 §4): the server's calendar-order and calendar-timezone,
+        // and the user's other per-user properties as one JSON object (see `CollectionSettings`).
+        migrator.registerMigration("v3") { db in
+            try db.alter(table: "collection") { t in
+                t.add(column: "calendar_order", .integer)
+                t.add(column: "time_zone", .text)
+                t.add(column: "user_properties", .blob)
+            }
+        }
         return migrator
     }
 
