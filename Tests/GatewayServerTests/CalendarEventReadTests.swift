@@ -266,3 +266,101 @@ extension BobBackedTests {
         }
     }
 }
+
+extension BobBackedTests.CalendarEventReadTests {
+    /// A VCALENDAR of one event with `lines` inside its VEVENT.
+    static func event(uid: String, _ lines: [String]) -> String {
+        ([
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//jmap-gateway tests//EN", "BEGIN:VEVENT", "UID:\(uid)",
+            "DTSTAMP:20260101T000000Z",
+        ] + lines + ["END:VEVENT", "END:VCALENDAR", ""]).joined(separator: "\r\n")
+    }
+
+    @Test(
+        "§2.2: Principal/getAvailability for a week with a recurring busy event",
+        arguments: TestBackends.Server.allCases)
+    func availabilityOfAWeek(server: TestBackends.Server) async throws {
+        let bob = TestBackends.bob
+        let gateway = try TestGateway(server: server) { $0.backend.minSyncAge = .zero }
+        let calendar = try TestBackends.load().collection(server, "CAL", user: bob)
+        let dav = bob.davClient
+        let tag = UUID().uuidString.lowercased().prefix(8)
+        // In the week of 2027-02-01 (a Monday), UTC: a daily 09:00-10:00 standup Monday to Friday with
+        // Wednesday's moved to 09:30-11:00, a tentative 09:45-12:00 on Monday, a free event and a
+        // cancelled one (neither counts).
+        let events: [(String, [String])] = [
+            (
+                "standup",
+                [
+                    "DTSTART:20270201T090000Z", "DTEND:20270201T100000Z", "RRULE:FREQ=DAILY;COUNT=5",
+                    "SUMMARY:Standup \(tag)",
+                ]
+            ),
+            ("tentative", ["DTSTART:20270201T094500Z", "DTEND:20270201T120000Z", "STATUS:TENTATIVE", "SUMMARY:Maybe"]),
+            ("free", ["DTSTART:20270202T130000Z", "DTEND:20270202T140000Z", "TRANSP:TRANSPARENT", "SUMMARY:Free"]),
+            ("cancelled", ["DTSTART:20270203T130000Z", "DTEND:20270203T140000Z", "STATUS:CANCELLED", "SUMMARY:Off"]),
+        ]
+        var urls: [URL] = []
+        for (name, lines) in events {
+            let url = try #require(URL(string: calendar.absoluteString + "\(name)-\(tag).ics"))
+            var body = Self.event(uid: "\(name)-\(tag)", lines)
+            if name == "standup" {
+                body = body.replacingOccurrences(
+                    of: "END:VCALENDAR",
+                    with: "BEGIN:VEVENT\r\nUID:standup-\(tag)\r\nDTSTAMP:20260101T000000Z\r\n"
+                        + "RECURRENCE-ID:20270203T090000Z\r\nDTSTART:20270203T093000Z\r\nDTEND:20270203T110000Z\r\n"
+                        + "SUMMARY:Long standup\r\nEND:VEVENT\r\nEND:VCALENDAR")
+            }
+            _ = try await dav.put(url, body: Data(body.utf8), contentType: "text/calendar", precondition: .create)
+            urls.append(url)
+        }
+        let written = urls
+        defer { Task { for url in written { try? await dav.delete(url) } } }
+
+        try await gateway.run { client in
+            let session = try await client.session(as: bob)
+            let accountId = try await client.accountId(of: bob)
+            let principalId = try #require(
+                session["accounts"]?.objectValue?[accountId]?.objectValue?["accountCapabilities"]?.objectValue?[
+                    "urn:ietf:params:jmap:principals"]?.objectValue?["currentUserPrincipalId"]?.stringValue)
+            let using =
+                #"["urn:ietf:params:jmap:core","urn:ietf:params:jmap:calendars","urn:ietf:params:jmap:principals","urn:ietf:params:jmap:principals:availability"]"#
+            let (status, body) = try await client.jmap(
+                #"""
+                {"using":\#(using),"methodCalls":[
+                  ["Principal/getAvailability",{"accountId":"\#(accountId)","id":"\#(principalId)",
+                    "utcStart":"2027-02-01T00:00:00Z","utcEnd":"2027-02-08T00:00:00Z"},"a"],
+                  ["Principal/getAvailability",{"accountId":"\#(accountId)","id":"\#(principalId)",
+                    "utcStart":"2027-02-03T00:00:00Z","utcEnd":"2027-02-04T00:00:00Z","showDetails":true,
+                    "eventProperties":["title","start"]},"d"],
+                  ["Principal/getAvailability",{"accountId":"\#(accountId)","id":"pNobody",
+                    "utcStart":"2027-02-01T00:00:00Z","utcEnd":"2027-02-08T00:00:00Z"},"n"],
+                  ["Principal/getAvailability",{"accountId":"\#(accountId)","id":"\#(principalId)",
+                    "utcStart":"2027-01-01T00:00:00Z","utcEnd":"2029-01-01T00:00:00Z"},"t"]]}
+                """#, as: bob)
+            #expect(status == .ok)
+            let responses = body.methodResponses
+            try #require(responses.count == 4)
+            let periods = try #require(responses[0].arguments["list"]?.arrayValue).compactMap(\.objectValue).map {
+                "\($0["utcStart"]?.stringValue ?? "?")-\($0["utcEnd"]?.stringValue ?? "?") \($0["busyStatus"]?.stringValue ?? "?")"
+            }
+            // Monday: confirmed 09:00-10:00 wins over the tentative 09:45-12:00 where they overlap.
+            #expect(
+                periods == [
+                    "2027-02-01T09:00:00Z-2027-02-01T10:00:00Z confirmed",
+                    "2027-02-01T10:00:00Z-2027-02-01T12:00:00Z tentative",
+                    "2027-02-02T09:00:00Z-2027-02-02T10:00:00Z confirmed",
+                    "2027-02-03T09:30:00Z-2027-02-03T11:00:00Z confirmed",
+                    "2027-02-04T09:00:00Z-2027-02-04T10:00:00Z confirmed",
+                    "2027-02-05T09:00:00Z-2027-02-05T10:00:00Z confirmed",
+                ])
+            let detailed = try #require(responses[1].arguments["list"]?.arrayValue?.first?.objectValue)
+            let event = try #require(detailed["event"]?.objectValue)
+            #expect(event["title"] == .string("Long standup"))
+            #expect(Set(event.keys) == ["title", "start"], "eventProperties")
+            #expect(detailed["accountId"] == .string(accountId))
+            #expect(responses[2].name == "error" && responses[2].arguments["type"] == .string("notFound"))
+            #expect(responses[3].arguments["type"] == .string("tooLarge"))
+        }
+    }
+}

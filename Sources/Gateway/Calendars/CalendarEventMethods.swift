@@ -10,7 +10,8 @@ struct CalendarEventMethods: Sendable {
     let store: any Store
     let blobs: BlobStore
     let coordinator: SyncCoordinator
-    let expansions = ExpansionCache()
+    /// Shared with Principal/getAvailability.
+    let expansions: ExpansionCache
 
     /// §5.11.2: start, uid and recurrenceId must be supported, created and updated should be.
     static let sortable: Set<String> = ["start", "uid", "recurrenceId", "created", "updated"]
@@ -82,7 +83,7 @@ struct CalendarEventMethods: Sendable {
             let needsBodies = wantsUTC || bases != ids
             let (state, found) = try await events.events(ids: Array(Set(bases)), bodies: needsBodies)
             let byId = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            let addresses = await userAddresses(context.caller)
+            let addresses = await coordinator.calendarAddresses(of: context.caller)
             var records: [JSONObject] = []
             for id in ids {
                 var record: JSONObject
@@ -461,17 +462,12 @@ struct CalendarEventMethods: Sendable {
             resources: ResourceWriter(
                 store: store, client: coordinator.client(for: caller), accountId: accountId, collections: calendars,
                 contentType: CalendarEventWriter.contentType, fileExtension: "ics"),
-            userAddresses: await userAddresses(caller), sendSchedulingMessages: sendSchedulingMessages)
+            userAddresses: await coordinator.calendarAddresses(of: caller),
+            sendSchedulingMessages: sendSchedulingMessages)
         return (writer, calendarMethods.defaultId(calendars))
     }
 
     // MARK: support
-
-    /// The user's calendar addresses (RFC 6638 §2.4.1), normalised; none when discovery fails.
-    func userAddresses(_ user: GatewayUser) async -> Set<String> {
-        guard let principal = try? await coordinator.synchronizer(for: user).discoveredPrincipal() else { return [] }
-        return Set(principal.calendarUserAddresses.map(CalendarAddress.normalized))
-    }
 
     /// The `timeZone` argument (§5.7, §5.11): an IANA id, default Etc/UTC.
     static func timeZone(_ arguments: inout Arguments) throws(MethodError) -> ICalTimeZone {

@@ -125,3 +125,11 @@ enum CalendarAddress {
         return scheme == "mailto" ? "mailto:" + rest.lowercased() : scheme + ":" + rest
     }
 }
+
+extension SyncCoordinator {
+    /// The user's calendar addresses (RFC 6638 §2.4.1), normalised; none when discovery fails.
+    func calendarAddresses(of user: GatewayUser) async -> Set<String> {
+        guard let principal = try? await synchronizer(for: user).discoveredPrincipal() else { return [] }
+        return Set(principal.calendarUserAddresses.map(CalendarAddress.normalized))
+    }
+}

@@ -40,7 +40,7 @@ struct CalendarWriter: Sendable {
         } catch let error as SetError {
             throw error
         } catch let error as DAVError {
-            throw ContactCardWriter.setError(error)
+            throw SetError(dav: error)
         } catch {
             throw .serverFail(error)
         }
@@ -64,7 +64,7 @@ struct CalendarWriter: Sendable {
                 url, displayName: properties.name, description: properties.description, color: server.color,
                 order: order, timeZone: server.timeZoneText, optional: Self.optionalOnServer)
         } catch {
-            throw ContactCardWriter.setError(error)
+            throw SetError(dav: error)
         }
         await synchronizer.collectionsChanged()
         let href = DAVHref.normalize(url.absoluteString, relativeTo: url)
@@ -132,7 +132,7 @@ struct CalendarWriter: Sendable {
             do {
                 refused = try await client.proppatch(url, set: set, optional: optional)
             } catch {
-                throw ContactCardWriter.setError(error)
+                throw SetError(dav: error)
             }
             // The listing the synchronizer keeps still has the old names.
             await synchronizer.collectionsChanged()
@@ -180,7 +180,7 @@ struct CalendarWriter: Sendable {
         } catch .notFound {
             // Already gone on the server: the cache follows.
         } catch {
-            throw ContactCardWriter.setError(error)
+            throw SetError(dav: error)
         }
         await synchronizer.collectionsChanged()
         try await SetError.failingServer { try await store.removeCollection(id: id, accountId: accountId) }

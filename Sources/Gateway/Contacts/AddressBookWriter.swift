@@ -32,7 +32,7 @@ struct AddressBookWriter: Sendable {
         } catch let error as SetError {
             throw error
         } catch let error as DAVError {
-            throw ContactCardWriter.setError(error)
+            throw SetError(dav: error)
         } catch {
             throw .serverFail(error)
         }
@@ -43,7 +43,7 @@ struct AddressBookWriter: Sendable {
         do {
             try await client.makeAddressBook(url, displayName: properties.name, description: properties.description)
         } catch {
-            throw ContactCardWriter.setError(error)
+            throw SetError(dav: error)
         }
         await synchronizer.collectionsChanged()
         let href = DAVHref.normalize(url.absoluteString, relativeTo: url)
@@ -91,7 +91,7 @@ struct AddressBookWriter: Sendable {
             do {
                 try await client.proppatch(url, set: set)
             } catch {
-                throw ContactCardWriter.setError(error)
+                throw SetError(dav: error)
             }
             // The listing the synchronizer keeps still has the old names.
             await synchronizer.collectionsChanged()
@@ -131,7 +131,7 @@ struct AddressBookWriter: Sendable {
         } catch .notFound {
             // Already gone on the server: the cache follows.
         } catch {
-            throw ContactCardWriter.setError(error)
+            throw SetError(dav: error)
         }
         await synchronizer.collectionsChanged()
         try await SetError.failingServer { try await store.removeCollection(id: id, accountId: accountId) }

@@ -94,8 +94,4 @@ struct ContactCardWriter: Sendable {
     func destroy(_ id: String) async throws(SetError) {
         try await resources.destroy(id)
     }
-
-    static func setError(_ error: DAVError) -> SetError {
-        SetError(dav: error)
-    }
 }
