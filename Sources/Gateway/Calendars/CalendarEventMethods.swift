@@ -464,7 +464,7 @@ struct CalendarEventMethods: Sendable {
                 contentType: CalendarEventWriter.contentType, fileExtension: "ics"),
             userAddresses: await coordinator.calendarAddresses(of: caller),
             sendSchedulingMessages: sendSchedulingMessages)
-        return (writer, calendarMethods.defaultId(calendars))
+        return (writer, StoredCollection.defaultId(calendars))
     }
 
     // MARK: support

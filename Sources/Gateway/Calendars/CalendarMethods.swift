@@ -39,7 +39,7 @@ struct CalendarMethods: Sendable {
         let state = try await store.currentState(accountId: request.accountId, dataType: .calendar)
         let calendars = try await calendars(accountId: request.accountId)
         let wanted = request.ids.map(Set.init)
-        let defaultId = defaultId(calendars)
+        let defaultId = StoredCollection.defaultId(calendars)
         let records = calendars.filter { Self.isReadable($0) && wanted?.contains($0.id) ?? true }.map {
             Self.json(for: $0, isDefault: $0.id == defaultId)
         }
@@ -65,9 +65,11 @@ struct CalendarMethods: Sendable {
         let accountId = request.accountId
         _ = try context.writableAccount(accountId, capability: CalendarsCapability.uri)
         let writer = CalendarWriter(
-            store: store, client: coordinator.client(for: context.caller),
-            synchronizer: try await coordinator.synchronizer(for: context.caller), accountId: accountId)
-        let defaultBefore = defaultId(try await calendars(accountId: accountId))
+            collections: CollectionWriter(
+                store: store, client: coordinator.client(for: context.caller),
+                synchronizer: try await coordinator.synchronizer(for: context.caller), accountId: accountId,
+                kind: .calendar, isVisible: Self.isReadable))
+        let defaultBefore = StoredCollection.defaultId(try await calendars(accountId: accountId))
         let store = self.store
         let state = { () async throws(MethodError) -> String in
             try await store.currentState(accountId: accountId, dataType: .calendar)
@@ -78,36 +80,19 @@ struct CalendarMethods: Sendable {
             update: { id, patch, _ async throws(SetError) -> JSONObject in
                 try await writer.update(id, patch: patch, isDefault: id == defaultBefore)
             },
-            destroy: { id, _ async throws(SetError) in try await writer.destroy(id, removeEvents: removeEvents) })
-        let allSucceeded = response.notCreated.isEmpty && response.notUpdated.isEmpty && response.notDestroyed.isEmpty
-        if let newDefault, allSucceeded, let id = context.resolve(id: newDefault) {
-            let previous = defaultId(try await calendars(accountId: accountId))
-            // Ignored when it cannot be done (§4.3): the call itself succeeded.
-            let changed = (try? await writer.makeDefault(id, previous: previous)) ?? [:]
-            for (changedId, properties) in changed {
-                if let creationId = response.created.first(where: { $0.value["id"] == .string(changedId) })?.key {
-                    response.created[creationId]?.merge(properties) { _, new in new }
-                } else {
-                    response.updated[changedId, default: [:]].merge(properties) { _, new in new }
-                }
-            }
-            response.newState = try await state()
-        }
+            // An event lives in one calendar only (`maxCalendarsPerEvent` 1), so each goes with it.
+            destroy: { id, _ async throws(SetError) in
+                try await writer.collections.destroy(
+                    id, removingMembers: removeEvents,
+                    nonEmpty: SetError(
+                        "calendarHasEvent", description: "The calendar holds events; see onDestroyRemoveEvents."))
+            })
+        try await writer.collections.applyDefault(newDefault, to: &response, context: context, state: state)
         return response.arguments
     }
 
     func calendars(accountId: String) async throws(MethodError) -> [StoredCollection] {
-        do {
-            return try await store.collections(accountId: accountId).filter { $0.kind == .calendar }
-        } catch {
-            throw MethodError(error)
-        }
-    }
-
-    /// §4: at most one default. The one the user chose, else the first by href, so every client picks
-    /// the same calendar for a new event.
-    func defaultId(_ calendars: [StoredCollection]) -> String? {
-        (calendars.first { $0.settings.isDefault } ?? calendars.min { $0.href < $1.href })?.id
+        try await store.collections(accountId: accountId, kind: .calendar)
     }
 
     /// The Calendar object (§4). Name, description, color, sortOrder and timeZone come from the server

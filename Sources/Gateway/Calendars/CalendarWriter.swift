@@ -11,10 +11,13 @@ import Store
 /// the default alerts, the choice of default), lives in the cache. Every change goes into the cache as
 /// soon as the server took it, so the response's new state already shows it.
 struct CalendarWriter: Sendable {
-    let store: any Store
-    let client: DAVClient
-    let synchronizer: AccountSynchronizer
-    let accountId: String
+    /// The cached collections, deletion and the default, shared with the other collection type.
+    let collections: CollectionWriter
+
+    var store: any Store { collections.store }
+    var client: DAVClient { collections.client }
+    var synchronizer: AccountSynchronizer { collections.synchronizer }
+    var accountId: String { collections.accountId }
 
     /// Properties a client may not set; server-set ones may be repeated with their current value (RFC 8620
     /// §5.3).
@@ -76,7 +79,7 @@ struct CalendarWriter: Sendable {
         try await SetError.failingServer {
             try await store.apply(CollectionUpdate(collection: written), accountId: accountId)
         }
-        guard let created = try await cached(href: href) else {
+        guard let created = try await collections.cached(href: href) else {
             throw SetError("serverFail", description: "The new calendar is not in the cache.")
         }
         var settings = created.settings
@@ -101,7 +104,7 @@ struct CalendarWriter: Sendable {
     // MARK: update
 
     func update(_ id: String, patch: PatchObject, isDefault: Bool) async throws(SetError) -> JSONObject {
-        guard var calendar = try await cached(id: id) else { throw .notFound() }
+        guard var calendar = try await collections.cached(id: id) else { throw .notFound() }
         let current = CalendarMethods.json(for: calendar, isDefault: isDefault)
         let updated = try patch.apply(to: current, immutable: Self.immutable)
         let properties = try Self.validated(updated, defaults: false)
@@ -160,43 +163,6 @@ struct CalendarWriter: Sendable {
         // while holding its own) goes back in `updated` (RFC 8620 §5.3).
         let stored = CalendarMethods.json(for: calendar, isDefault: isDefault)
         return stored.filter { updated[$0.key] != $0.value }
-    }
-
-    // MARK: destroy
-
-    /// Deleting the collection deletes its events on the server too, hence `onDestroyRemoveEvents` (§4.3).
-    /// An event lives in one calendar only (`maxCalendarsPerEvent` 1), so each is destroyed with it.
-    func destroy(_ id: String, removeEvents: Bool) async throws(SetError) {
-        guard let calendar = try await cached(id: id) else { throw .notFound() }
-        let hasEvents = try await SetError.failingServer {
-            try await !store.objectVersions(accountId: accountId, collectionId: id).isEmpty
-        }
-        if hasEvents && !removeEvents {
-            throw SetError("calendarHasEvent", description: "The calendar holds events; see onDestroyRemoveEvents.")
-        }
-        guard let url = URL(string: calendar.href) else { throw .notFound() }
-        do {
-            try await client.delete(url)
-        } catch .notFound {
-            // Already gone on the server: the cache follows.
-        } catch {
-            throw SetError(dav: error)
-        }
-        await synchronizer.collectionsChanged()
-        try await SetError.failingServer { try await store.removeCollection(id: id, accountId: accountId) }
-    }
-
-    /// Makes `id` the default (`onSuccessSetIsDefault`). Returns the changed calendars' `isDefault`, for
-    /// `updated`; an unknown id is ignored, as §4.3 asks.
-    func makeDefault(_ id: String, previous: String?) async throws(SetError) -> [String: JSONObject] {
-        guard id != previous, var settings = try await cached(id: id)?.settings else { return [:] }
-        settings.isDefault = true
-        try await SetError.failingServer {
-            try await store.updateSettings(settings, collectionId: id, accountId: accountId)
-        }
-        var changed: [String: JSONObject] = [id: ["isDefault": true]]
-        if let previous { changed[previous] = ["isDefault": false] }
-        return changed
     }
 
     // MARK: validation
@@ -347,17 +313,4 @@ struct CalendarWriter: Sendable {
         collection.takeServerProperties(of: reported)
     }
 
-    private func cached(id: String) async throws(SetError) -> StoredCollection? {
-        try await cached { $0.id == id && CalendarMethods.isReadable($0) }
-    }
-
-    private func cached(href: String) async throws(SetError) -> StoredCollection? {
-        try await cached { $0.href == href }
-    }
-
-    private func cached(where predicate: (StoredCollection) -> Bool) async throws(SetError) -> StoredCollection? {
-        try await SetError.failingServer {
-            try await store.collections(accountId: accountId).first { $0.kind == .calendar && predicate($0) }
-        }
-    }
 }

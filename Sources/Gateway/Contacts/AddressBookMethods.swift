@@ -33,9 +33,9 @@ struct AddressBookMethods: Sendable {
         try arguments.finish()
         _ = try context.account(request.accountId, capability: ContactsCapability.uri)
         let state = try await store.currentState(accountId: request.accountId, dataType: .addressBook)
-        let books = try await addressBooks(accountId: request.accountId)
+        let books = try await store.collections(accountId: request.accountId, kind: .addressBook)
         let wanted = request.ids.map(Set.init)
-        let defaultId = defaultId(books)
+        let defaultId = StoredCollection.defaultId(books)
         let records = books.filter { wanted?.contains($0.id) ?? true }.map {
             Self.json(for: $0, isDefault: $0.id == defaultId)
         }
@@ -61,9 +61,12 @@ struct AddressBookMethods: Sendable {
         let accountId = request.accountId
         _ = try context.writableAccount(accountId, capability: ContactsCapability.uri)
         let writer = AddressBookWriter(
-            store: store, client: coordinator.client(for: context.caller),
-            synchronizer: try await coordinator.synchronizer(for: context.caller), accountId: accountId)
-        let defaultBefore = defaultId(try await addressBooks(accountId: accountId))
+            collections: CollectionWriter(
+                store: store, client: coordinator.client(for: context.caller),
+                synchronizer: try await coordinator.synchronizer(for: context.caller), accountId: accountId,
+                kind: .addressBook, isVisible: { _ in true }))
+        let defaultBefore = StoredCollection.defaultId(
+            try await store.collections(accountId: accountId, kind: .addressBook))
         let store = self.store
         let state = { () async throws(MethodError) -> String in
             try await store.currentState(accountId: accountId, dataType: .addressBook)
@@ -74,36 +77,15 @@ struct AddressBookMethods: Sendable {
             update: { id, patch, _ async throws(SetError) -> JSONObject in
                 try await writer.update(id, patch: patch, isDefault: id == defaultBefore)
             },
-            destroy: { id, _ async throws(SetError) in try await writer.destroy(id, removeContents: removeContents) })
-        let allSucceeded = response.notCreated.isEmpty && response.notUpdated.isEmpty && response.notDestroyed.isEmpty
-        if let newDefault, allSucceeded, let id = context.resolve(id: newDefault) {
-            let previous = defaultId(try await addressBooks(accountId: accountId))
-            // Ignored when it cannot be done (RFC 9610 §2.3): the call itself succeeded.
-            let changed = (try? await writer.makeDefault(id, previous: previous)) ?? [:]
-            for (changedId, properties) in changed {
-                if let creationId = response.created.first(where: { $0.value["id"] == .string(changedId) })?.key {
-                    response.created[creationId]?.merge(properties) { _, new in new }
-                } else {
-                    response.updated[changedId, default: [:]].merge(properties) { _, new in new }
-                }
-            }
-            response.newState = try await state()
-        }
+            destroy: { id, _ async throws(SetError) in
+                try await writer.collections.destroy(
+                    id, removingMembers: removeContents,
+                    nonEmpty: SetError(
+                        "addressBookHasContents",
+                        description: "The address book holds cards; see onDestroyRemoveContents."))
+            })
+        try await writer.collections.applyDefault(newDefault, to: &response, context: context, state: state)
         return response.arguments
-    }
-
-    func addressBooks(accountId: String) async throws(MethodError) -> [StoredCollection] {
-        do {
-            return try await store.collections(accountId: accountId).filter { $0.kind == .addressBook }
-        } catch {
-            throw MethodError(error)
-        }
-    }
-
-    /// RFC 9610 §2: exactly one default. The one the user chose, else the first by href, so every
-    /// client picks the same book for a new card.
-    func defaultId(_ books: [StoredCollection]) -> String? {
-        (books.first { $0.settings.isDefault } ?? books.min { $0.href < $1.href })?.id
     }
 
     static func json(for book: StoredCollection, isDefault: Bool) -> JSONObject {

@@ -8,10 +8,13 @@ import Store
 /// live in the cache, as does the choice of default. Every change goes into the cache as soon as the
 /// server took it, so the response's new state already shows it.
 struct AddressBookWriter: Sendable {
-    let store: any Store
-    let client: DAVClient
-    let synchronizer: AccountSynchronizer
-    let accountId: String
+    /// The cached collections, deletion and the default, shared with the other collection type.
+    let collections: CollectionWriter
+
+    var store: any Store { collections.store }
+    var client: DAVClient { collections.client }
+    var synchronizer: AccountSynchronizer { collections.synchronizer }
+    var accountId: String { collections.accountId }
 
     /// Properties a client may not set; server-set ones may be repeated with their current value (§5.3).
     static let immutable: Set<String> = ["id", "isDefault", "myRights"]
@@ -52,7 +55,7 @@ struct AddressBookWriter: Sendable {
         try await SetError.failingServer {
             try await store.apply(CollectionUpdate(collection: collection), accountId: accountId)
         }
-        guard let created = try await cached(href: href) else {
+        guard let created = try await collections.cached(href: href) else {
             throw SetError("serverFail", description: "The new address book is not in the cache.")
         }
         collection = created
@@ -75,7 +78,7 @@ struct AddressBookWriter: Sendable {
     // MARK: update
 
     func update(_ id: String, patch: PatchObject, isDefault: Bool) async throws(SetError) -> JSONObject {
-        guard var book = try await cached(id: id) else { throw .notFound() }
+        guard var book = try await collections.cached(id: id) else { throw .notFound() }
         let current = AddressBookMethods.json(for: book, isDefault: isDefault)
         let updated = try patch.apply(to: current, immutable: Self.immutable)
         let properties = try Self.validated(updated, defaults: false)
@@ -113,43 +116,6 @@ struct AddressBookWriter: Sendable {
         return [:]
     }
 
-    // MARK: destroy
-
-    /// Deleting the collection deletes its cards on the server too, hence `onDestroyRemoveContents`.
-    func destroy(_ id: String, removeContents: Bool) async throws(SetError) {
-        guard let book = try await cached(id: id) else { throw .notFound() }
-        let hasContents = try await SetError.failingServer {
-            try await !store.objectVersions(accountId: accountId, collectionId: id).isEmpty
-        }
-        if hasContents && !removeContents {
-            throw SetError(
-                "addressBookHasContents", description: "The address book holds cards; see onDestroyRemoveContents.")
-        }
-        guard let url = URL(string: book.href) else { throw .notFound() }
-        do {
-            try await client.delete(url)
-        } catch .notFound {
-            // Already gone on the server: the cache follows.
-        } catch {
-            throw SetError(dav: error)
-        }
-        await synchronizer.collectionsChanged()
-        try await SetError.failingServer { try await store.removeCollection(id: id, accountId: accountId) }
-    }
-
-    /// Makes `id` the default (`onSuccessSetIsDefault`). Returns the changed books' `isDefault`, for
-    /// `updated`; an unknown id is ignored, as RFC 9610 §2.3 asks.
-    func makeDefault(_ id: String, previous: String?) async throws(SetError) -> [String: JSONObject] {
-        guard id != previous, var settings = try await cached(id: id)?.settings else { return [:] }
-        settings.isDefault = true
-        try await SetError.failingServer {
-            try await store.updateSettings(settings, collectionId: id, accountId: accountId)
-        }
-        var changed: [String: JSONObject] = [id: ["isDefault": true]]
-        if let previous { changed[previous] = ["isDefault": false] }
-        return changed
-    }
-
     // MARK: support
 
     /// The writable properties, checked (RFC 9610 §2). `defaults` fills what a create may leave out.
@@ -182,20 +148,6 @@ struct AddressBookWriter: Sendable {
             throw .invalidProperties(invalid.sorted(), "name is 1 to 255 octets; sortOrder 0 to 2^31-1.")
         }
         return properties
-    }
-
-    private func cached(id: String) async throws(SetError) -> StoredCollection? {
-        try await cached { $0.id == id }
-    }
-
-    private func cached(href: String) async throws(SetError) -> StoredCollection? {
-        try await cached { $0.href == href }
-    }
-
-    private func cached(where predicate: (StoredCollection) -> Bool) async throws(SetError) -> StoredCollection? {
-        try await SetError.failingServer {
-            try await store.collections(accountId: accountId).first { $0.kind == .addressBook && predicate($0) }
-        }
     }
 
 }

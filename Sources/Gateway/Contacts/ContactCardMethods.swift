@@ -188,13 +188,12 @@ struct ContactCardMethods: Sendable {
     private func writer(accountId: String, caller: GatewayUser) async throws(MethodError)
         -> (ContactCardWriter, String?)
     {
-        let bookMethods = AddressBookMethods(store: store, coordinator: coordinator)
-        let books = try await bookMethods.addressBooks(accountId: accountId)
+        let books = try await store.collections(accountId: accountId, kind: .addressBook)
         let writer = ContactCardWriter(
             resources: ResourceWriter(
                 store: store, client: coordinator.client(for: caller), accountId: accountId, collections: books,
                 contentType: ContactCardWriter.contentType, fileExtension: "vcf"),
             media: CardMedia(blobs: blobs, accountId: accountId))
-        return (writer, bookMethods.defaultId(books))
+        return (writer, StoredCollection.defaultId(books))
     }
 }
