@@ -400,22 +400,9 @@ struct CalendarEventMethods: Sendable {
         _ = try context.writableAccount(request.accountId, capability: CalendarsCapability.uri)
         let (writer, defaultCalendar) = try await writer(
             accountId: request.accountId, caller: context.caller, sendSchedulingMessages: sendSchedulingMessages)
-        let store = self.store
-        let accountId = request.accountId
         return try await request.perform(
-            context: &context,
-            state: { () async throws(MethodError) -> String in
-                try await store.currentState(accountId: accountId, dataType: .calendarEvent)
-            },
-            create: { object, _ async throws(SetError) -> CreatedRecord in
-                try await writer.create(object, defaultCalendar: defaultCalendar)
-            },
-            update: { id, patch, _ async throws(SetError) -> JSONObject in
-                try await writer.update(id, patch: patch)
-            },
-            destroy: { id, _ async throws(SetError) in
-                try await writer.destroy(id)
-            })
+            with: writer, defaultCollection: defaultCalendar, dataType: .calendarEvent, store: store,
+            context: &context)
     }
 
     /// §5.10 (RFC 8620 §5.4): an event of another account the user may use is created anew in this one.
@@ -427,37 +414,25 @@ struct CalendarEventMethods: Sendable {
         try request.checkAccounts(in: context, capability: CalendarsCapability.uri)
         let (writer, defaultCalendar) = try await writer(
             accountId: request.accountId, caller: context.caller, sendSchedulingMessages: false)
-        let store = self.store
         let originals = CalendarEvents(store: store, accountId: request.fromAccountId)
-        let response = try await request.perform(
+        return try await request.perform(
+            with: writer, defaultCollection: defaultCalendar, dataType: .calendarEvent, store: store,
             context: &context,
-            fromState: { () async throws(MethodError) -> String in
-                try await store.currentState(accountId: request.fromAccountId, dataType: .calendarEvent)
-            },
-            state: { () async throws(MethodError) -> String in
-                try await store.currentState(accountId: request.accountId, dataType: .calendarEvent)
-            },
-            copy: { fromId, overrides, _ async throws(SetError) -> CreatedRecord in
-                let found: CalendarEvents.Event?
-                do { found = try await originals.events(ids: [fromId]).events.first } catch {
+            original: { fromId async throws(SetError) -> JSONObject? in
+                do { return try await originals.events(ids: [fromId]).events.first?.event } catch {
                     throw .serverFail(error)
                 }
-                guard var event = found?.event else { throw .notFound() }
-                event.merge(overrides) { _, override in override }
-                return try await writer.create(event, defaultCalendar: defaultCalendar)
+            },
+            destroyOriginals: { setRequest, context async throws(MethodError) -> SetResponse in
+                try await perform(setRequest, sendSchedulingMessages: false, context: &context)
             })
-        return await request.responses(response, dataType: "CalendarEvent", context: &context) {
-            setRequest, context async throws(MethodError) -> SetResponse in
-            try await perform(setRequest, sendSchedulingMessages: false, context: &context)
-        }
     }
 
     /// A writer for the account's events, and the calendar new events go to by default.
     private func writer(accountId: String, caller: GatewayUser, sendSchedulingMessages: Bool)
         async throws(MethodError) -> (CalendarEventWriter, String?)
     {
-        let calendarMethods = CalendarMethods(store: store, coordinator: coordinator)
-        let calendars = try await calendarMethods.calendars(accountId: accountId)
+        let calendars = try await store.collections(accountId: accountId, kind: .calendar)
         let writer = CalendarEventWriter(
             resources: ResourceWriter(
                 store: store, client: coordinator.client(for: caller), accountId: accountId, collections: calendars,

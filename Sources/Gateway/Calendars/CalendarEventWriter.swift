@@ -10,7 +10,7 @@ import Store
 /// goes back through the converter's update path, so every iCalendar property JMAP does not model
 /// stays; an event the client did not change is never rewritten. Occurrences (synthetic ids) are
 /// written as overrides of their series.
-struct CalendarEventWriter: Sendable {
+struct CalendarEventWriter: MemberWriter {
     let resources: ResourceWriter
     /// The user's calendar addresses, normalised: who is the origin of an event (§5 isOrigin).
     let userAddresses: Set<String>
@@ -35,7 +35,9 @@ struct CalendarEventWriter: Sendable {
 
     // MARK: create
 
-    func create(_ object: JSONObject, defaultCalendar: String?) async throws(SetError) -> CreatedRecord {
+    func create(_ object: JSONObject, defaultCollection defaultCalendar: String?) async throws(SetError)
+        -> CreatedRecord
+    {
         // §5.9: a top-level null is the same as leaving the property out.
         var event = object.filter { $0.value != .null }
         var serverSet: JSONObject = [:]

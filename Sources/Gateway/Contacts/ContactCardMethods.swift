@@ -128,22 +128,8 @@ struct ContactCardMethods: Sendable {
     {
         _ = try context.writableAccount(request.accountId, capability: ContactsCapability.uri)
         let (writer, defaultBook) = try await writer(accountId: request.accountId, caller: context.caller)
-        let store = self.store
-        let accountId = request.accountId
         return try await request.perform(
-            context: &context,
-            state: { () async throws(MethodError) -> String in
-                try await store.currentState(accountId: accountId, dataType: .contactCard)
-            },
-            create: { object, _ async throws(SetError) -> CreatedRecord in
-                try await writer.create(object, defaultBook: defaultBook)
-            },
-            update: { id, patch, _ async throws(SetError) -> JSONObject in
-                try await writer.update(id, patch: patch)
-            },
-            destroy: { id, _ async throws(SetError) in
-                try await writer.destroy(id)
-            })
+            with: writer, defaultCollection: defaultBook, dataType: .contactCard, store: store, context: &context)
     }
 
     /// ContactCard/copy (RFC 8620 §5.4, RFC 9610 §3.6): the card of another account the user may use is
@@ -155,33 +141,25 @@ struct ContactCardMethods: Sendable {
         try arguments.finish()
         try request.checkAccounts(in: context, capability: ContactsCapability.uri)
         let (writer, defaultBook) = try await writer(accountId: request.accountId, caller: context.caller)
-        let store = self.store
         let originals = ContactCards(store: store, blobs: blobs, accountId: request.fromAccountId)
-        let response = try await request.perform(
-            context: &context,
-            fromState: { () async throws(MethodError) -> String in
-                try await store.currentState(accountId: request.fromAccountId, dataType: .contactCard)
-            },
-            state: { () async throws(MethodError) -> String in
-                try await store.currentState(accountId: request.accountId, dataType: .contactCard)
-            },
-            copy: { fromId, overrides, _ async throws(SetError) -> CreatedRecord in
+        let media = CardMedia(blobs: blobs, accountId: request.fromAccountId)
+        return try await request.perform(
+            with: writer, defaultCollection: defaultBook, dataType: .contactCard, store: store, context: &context,
+            original: { fromId async throws(SetError) -> JSONObject? in
                 let found: JSONObject?
                 do { found = try await originals.cards(ids: [fromId]).cards.first } catch {
                     throw .serverFail(error)
                 }
                 // The original's pictures are blobs of its own account: inline them again.
-                guard let original = found else { throw .notFound() }
-                var card = try CardMedia(blobs: blobs, accountId: request.fromAccountId).internalized(original)
+                guard let found else { return nil }
+                var card = try media.internalized(found)
                 card["id"] = nil
                 card["addressBookIds"] = nil
-                card.merge(overrides) { _, override in override }
-                return try await writer.create(card, defaultBook: defaultBook)
+                return card
+            },
+            destroyOriginals: { setRequest, context async throws(MethodError) -> SetResponse in
+                try await perform(setRequest, context: &context)
             })
-        return await request.responses(response, dataType: "ContactCard", context: &context) {
-            setRequest, context async throws(MethodError) -> SetResponse in
-            try await perform(setRequest, context: &context)
-        }
     }
 
     /// A writer for the account's cards, and the address book new cards go to by default.

@@ -6,7 +6,7 @@ import Store
 
 /// ContactCard/set (RFC 9610 §3.5) against the CardDAV server, through `ResourceWriter`'s conditional
 /// writes. A card the client did not change is never rewritten.
-struct ContactCardWriter: Sendable {
+struct ContactCardWriter: MemberWriter {
     let resources: ResourceWriter
     /// Turns the client's `blobId`s into the `data:` URIs the vCard holds.
     let media: CardMedia
@@ -17,7 +17,7 @@ struct ContactCardWriter: Sendable {
 
     // MARK: create
 
-    func create(_ object: JSONObject, defaultBook: String?) async throws(SetError)
+    func create(_ object: JSONObject, defaultCollection defaultBook: String?) async throws(SetError)
         -> CreatedRecord
     {
         var card = object
