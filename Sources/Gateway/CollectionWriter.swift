@@ -29,6 +29,30 @@ struct CollectionWriter: Sendable {
         }
     }
 
+    /// A URL for a new collection of this kind in the user's home: a fresh name, so it is never taken.
+    func newCollectionURL() async throws(SetError) -> URL {
+        let home: URL
+        do {
+            let principal = try await synchronizer.discoveredPrincipal()
+            let homes = kind == .addressBook ? principal.addressbookHomes : principal.calendarHomes
+            guard let first = homes.first else {
+                throw SetError.forbidden(
+                    "The DAV server names no \(kind == .addressBook ? "address book" : "calendar") home for this user.")
+            }
+            home = first
+        } catch let error as SetError {
+            throw error
+        } catch let error as DAVError {
+            throw SetError(dav: error)
+        } catch {
+            throw .serverFail(error)
+        }
+        guard let url = URL(string: UUID().uuidString.lowercased() + "/", relativeTo: home)?.absoluteURL else {
+            throw SetError("serverFail", description: "No URL for a new collection under \(home).")
+        }
+        return url
+    }
+
     /// Deletes the collection `id` on the server, which deletes its members too: refused with `nonEmpty`
     /// while it has members, unless the client allowed that (`onDestroyRemoveContents`,
     /// `onDestroyRemoveEvents`). A member lives in one collection only, so each goes with it.

@@ -27,6 +27,18 @@ extension Store {
         return response
     }
 
+    /// `Foo/changes` of a cached data type: the arguments read, the account checked, the answer from the
+    /// change log.
+    func changesMethod(
+        _ context: MethodContext<GatewayUser>, _ raw: JSONObject, dataType: DataType, capability: String
+    ) async throws(MethodError) -> JSONObject {
+        var arguments = Arguments(raw)
+        let request = try ChangesRequest(&arguments)
+        try arguments.finish()
+        _ = try context.account(request.accountId, capability: capability)
+        return try await changesResponse(request, dataType: dataType).arguments
+    }
+
     /// The changes since `sinceState` from the change log, coalesced (§5.2); /queryChanges takes all of
     /// them (`maxChanges` nil) and limits its own answer.
     func changeSet(

@@ -23,9 +23,11 @@ struct CalendarEventMethods: Sendable {
             Method("CalendarEvent/get", capability: CalendarsCapability.uri) { context, arguments in
                 try await get(context, arguments)
             })
+        // §5.8: stored events only; synthetic ids never appear.
         registry.register(
             Method("CalendarEvent/changes", capability: CalendarsCapability.uri) { context, arguments in
-                try await changes(context, arguments)
+                try await store.changesMethod(
+                    context, arguments, dataType: .calendarEvent, capability: CalendarsCapability.uri)
             })
         registry.register(
             Method("CalendarEvent/query", capability: CalendarsCapability.uri) { context, arguments in
@@ -165,17 +167,6 @@ struct CalendarEventMethods: Sendable {
                 } ?? false
             })
         return result
-    }
-
-    // MARK: changes
-
-    /// §5.8: stored events only; synthetic ids never appear.
-    func changes(_ context: MethodContext<GatewayUser>, _ raw: JSONObject) async throws -> JSONObject {
-        var arguments = Arguments(raw)
-        let request = try ChangesRequest(&arguments)
-        try arguments.finish()
-        _ = try context.account(request.accountId, capability: CalendarsCapability.uri)
-        return try await store.changesResponse(request, dataType: .calendarEvent).arguments
     }
 
     // MARK: query

@@ -21,7 +21,8 @@ struct CalendarMethods: Sendable {
             })
         registry.register(
             Method("Calendar/changes", capability: CalendarsCapability.uri) { context, arguments in
-                try await changes(context, arguments)
+                try await store.changesMethod(
+                    context, arguments, dataType: .calendar, capability: CalendarsCapability.uri)
             })
         registry.register(
             Method("Calendar/set", capability: CalendarsCapability.uri) { context, arguments in
@@ -44,14 +45,6 @@ struct CalendarMethods: Sendable {
             Self.json(for: $0, isDefault: $0.id == defaultId)
         }
         return try request.response(state: state, records: records).arguments
-    }
-
-    func changes(_ context: MethodContext<GatewayUser>, _ raw: JSONObject) async throws -> JSONObject {
-        var arguments = Arguments(raw)
-        let request = try ChangesRequest(&arguments)
-        try arguments.finish()
-        _ = try context.account(request.accountId, capability: CalendarsCapability.uri)
-        return try await store.changesResponse(request, dataType: .calendar).arguments
     }
 
     /// Creates (MKCALENDAR), changes (PROPPATCH) and deletes calendars, and keeps the user's settings

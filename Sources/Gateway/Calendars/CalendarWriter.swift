@@ -34,23 +34,7 @@ struct CalendarWriter: Sendable {
         }
         let properties = try Self.validated(object, defaults: true)
         try await checkAlertIdsAreUnique(properties, excluding: nil)
-        let home: URL
-        do {
-            guard let first = try await synchronizer.discoveredPrincipal().calendarHomes.first else {
-                throw SetError.forbidden("The DAV server names no calendar home for this user.")
-            }
-            home = first
-        } catch let error as SetError {
-            throw error
-        } catch let error as DAVError {
-            throw SetError(dav: error)
-        } catch {
-            throw .serverFail(error)
-        }
-        let name = UUID().uuidString.lowercased()
-        guard let url = URL(string: name + "/", relativeTo: home)?.absoluteURL else {
-            throw SetError("serverFail", description: "No URL for a new calendar under \(home).")
-        }
+        let url = try await collections.newCollectionURL()
         let server = ServerValues(properties)
         let order = object["sortOrder"] == nil ? nil : properties.sortOrder
         // Only what has a value is sent; a calendar without an order or a time zone has none on the server.

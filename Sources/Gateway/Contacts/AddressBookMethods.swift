@@ -19,7 +19,8 @@ struct AddressBookMethods: Sendable {
             })
         registry.register(
             Method("AddressBook/changes", capability: ContactsCapability.uri) { context, arguments in
-                try await changes(context, arguments)
+                try await store.changesMethod(
+                    context, arguments, dataType: .addressBook, capability: ContactsCapability.uri)
             })
         registry.register(
             Method("AddressBook/set", capability: ContactsCapability.uri) { context, arguments in
@@ -40,14 +41,6 @@ struct AddressBookMethods: Sendable {
             Self.json(for: $0, isDefault: $0.id == defaultId)
         }
         return try request.response(state: state, records: records).arguments
-    }
-
-    func changes(_ context: MethodContext<GatewayUser>, _ raw: JSONObject) async throws -> JSONObject {
-        var arguments = Arguments(raw)
-        let request = try ChangesRequest(&arguments)
-        try arguments.finish()
-        _ = try context.account(request.accountId, capability: ContactsCapability.uri)
-        return try await store.changesResponse(request, dataType: .addressBook).arguments
     }
 
     /// Creates (MKCOL), renames (PROPPATCH) and deletes address books, and keeps the user's settings

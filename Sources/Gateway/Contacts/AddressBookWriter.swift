@@ -26,23 +26,7 @@ struct AddressBookWriter: Sendable {
             throw .invalidProperties([key], "`\(key)` is set by the server.")
         }
         let properties = try Self.validated(object, defaults: true)
-        let home: URL
-        do {
-            guard let first = try await synchronizer.discoveredPrincipal().addressbookHomes.first else {
-                throw SetError.forbidden("The DAV server names no address book home for this user.")
-            }
-            home = first
-        } catch let error as SetError {
-            throw error
-        } catch let error as DAVError {
-            throw SetError(dav: error)
-        } catch {
-            throw .serverFail(error)
-        }
-        let name = UUID().uuidString.lowercased()
-        guard let url = URL(string: name + "/", relativeTo: home)?.absoluteURL else {
-            throw SetError("serverFail", description: "No URL for a new address book under \(home).")
-        }
+        let url = try await collections.newCollectionURL()
         do {
             try await client.makeAddressBook(url, displayName: properties.name, description: properties.description)
         } catch {

@@ -15,7 +15,8 @@ struct ContactCardMethods: Sendable {
             })
         registry.register(
             Method("ContactCard/changes", capability: ContactsCapability.uri) { context, arguments in
-                try await changes(context, arguments)
+                try await store.changesMethod(
+                    context, arguments, dataType: .contactCard, capability: ContactsCapability.uri)
             })
         registry.register(
             Method("ContactCard/query", capability: ContactsCapability.uri) { context, arguments in
@@ -64,14 +65,6 @@ struct ContactCardMethods: Sendable {
         } catch let error as StoreError {
             throw MethodError(error)
         }
-    }
-
-    func changes(_ context: MethodContext<GatewayUser>, _ raw: JSONObject) async throws -> JSONObject {
-        var arguments = Arguments(raw)
-        let request = try ChangesRequest(&arguments)
-        try arguments.finish()
-        _ = try context.account(request.accountId, capability: ContactsCapability.uri)
-        return try await store.changesResponse(request, dataType: .contactCard).arguments
     }
 
     /// Filters and sorts every card of the account (RFC 9610 §3.3), evaluated on the cache. The query
