@@ -110,6 +110,17 @@ extension BobBackedTests {
                 dayURL, body: Data(Self.allDay(uid: "day-\(tag)", title: "Offsite \(tag)").utf8),
                 contentType: "text/calendar", precondition: .create)
             defer { Task { try? await dav.delete(dayURL) } }
+            // Floating (RFC 5545 §3.3.5 form #1): the same wall time in every zone.
+            let floatingURL = try #require(URL(string: calendar.absoluteString + "floating-\(tag).ics"))
+            _ = try await dav.put(
+                floatingURL,
+                body: Data(
+                    Self.event(
+                        uid: "floating-\(tag)",
+                        ["DTSTART:20260301T100000", "DTEND:20260301T110000", "SUMMARY:Floating \(tag)"]
+                    ).utf8),
+                contentType: "text/calendar", precondition: .create)
+            defer { Task { try? await dav.delete(floatingURL) } }
 
             try await gateway.run { client in
                 let accountId = try await client.accountId(of: bob)
@@ -119,7 +130,7 @@ extension BobBackedTests {
                     #expect(status == .ok)
                     return body.methodResponses
                 }
-                // §5.11.1: a text filter finds both events by the tag; the series by its title only.
+                // §5.11.1: a text filter finds the three events by the tag.
                 var responses = try await calls(
                     #"""
                     ["CalendarEvent/query",{"accountId":"\#(accountId)","filter":{"text":"\#(tag)"},
@@ -128,9 +139,9 @@ extension BobBackedTests {
                     """#)
                 try #require(responses.map(\.name) == ["CalendarEvent/query", "CalendarEvent/get"])
                 let ids = try #require(responses[0].arguments["ids"]?.arrayValue).compactMap(\.stringValue)
-                #expect(ids.count == 2)
+                #expect(ids.count == 3)
                 let events = try #require(responses[1].arguments["list"]?.arrayValue).compactMap(\.objectValue)
-                try #require(events.count == 2)
+                try #require(events.count == 3)
                 // Sorted by start: the series (January) before the all-day event (February).
                 let series = events[0]
                 #expect(series["title"] == .string(title))
@@ -150,6 +161,29 @@ extension BobBackedTests {
                 #expect(allDay["start"] == .string("2026-02-10T00:00:00"))
                 let seriesId = try #require(series["id"]?.stringValue)
                 let dayId = try #require(allDay["id"]?.stringValue)
+                let floating = events[2]
+                #expect(floating["start"] == .string("2026-03-01T10:00:00"))
+                #expect(floating["timeZone"] == nil || floating["timeZone"] == .null, "floating: no zone")
+                let floatingId = try #require(floating["id"]?.stringValue)
+
+                // §5.7: utcStart of a floating event is read in the `timeZone` argument (default Etc/UTC).
+                responses = try await calls(
+                    #"""
+                    ["CalendarEvent/get",{"accountId":"\#(accountId)","ids":["\#(floatingId)"],"properties":["utcStart","utcEnd"]},"u"],
+                    ["CalendarEvent/get",{"accountId":"\#(accountId)","ids":["\#(floatingId)"],"properties":["utcStart"],
+                      "timeZone":"Asia/Tokyo"},"t"],
+                    ["CalendarEvent/get",{"accountId":"\#(accountId)","ids":["\#(floatingId)"],"properties":["utcStart","recurrenceOverrides"]},"x"]
+                    """#)
+                #expect(
+                    responses[0].arguments["list"]?.arrayValue?.first?.objectValue?["utcStart"]
+                        == .string("2026-03-01T10:00:00Z"))
+                #expect(
+                    responses[0].arguments["list"]?.arrayValue?.first?.objectValue?["utcEnd"]
+                        == .string("2026-03-01T11:00:00Z"))
+                #expect(
+                    responses[1].arguments["list"]?.arrayValue?.first?.objectValue?["utcStart"]
+                        == .string("2026-03-01T01:00:00Z"))
+                #expect(responses[2].name == "error", "§5.7: utcStart cannot come with recurrenceOverrides")
 
                 // §5.11: a time range without expansion: the series matches January, the all-day event not.
                 responses = try await calls(
