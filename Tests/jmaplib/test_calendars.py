@@ -58,6 +58,27 @@ def test_session_has_the_calendars_capabilities(client: JMAPClient) -> None:
     assert capability["maxExpandedQueryDuration"].startswith("P")
 
 
+def test_calendars_and_identities(client: JMAPClient, run_token: str) -> None:
+    """§4: Calendar/get, /set create-rename-destroy and ParticipantIdentity/get through jmaplib's models."""
+    with client.batch() as batch:
+        calendars = batch.calendars.calendar.get(ids=None)
+        identities = batch.calendars.participant_identity.get(ids=None)
+    assert [c for c in calendars.result.items if c.is_default], calendars.result.items
+    assert identities.result.state
+    with client.batch() as batch:
+        created = batch.calendars.calendar.set(create={"c": {"name": f"Team {run_token}", "color": "#3366ff"}})
+    assert created.result.not_created == {}, created.result.not_created
+    calendar_id = created.result.created["c"].id
+    with client.batch() as batch:
+        renamed = batch.calendars.calendar.set(update={calendar_id: {"name": f"Crew {run_token}"}})
+        got = batch.calendars.calendar.get(ids=[calendar_id])
+    assert renamed.result.not_updated == {}
+    assert got.result.items[0].name == f"Crew {run_token}"
+    with client.batch() as batch:
+        destroyed = batch.calendars.calendar.set(destroy=[calendar_id])
+    assert destroyed.result.destroyed == [calendar_id]
+
+
 def test_create_get_query_update_changes_destroy(client: JMAPClient, run_token: str, events: list[str]) -> None:
     state = event_state(client)
     with client.batch() as batch:
