@@ -110,6 +110,15 @@ public enum RecurrenceExpander {
             // backward shift of a RANGE=THISANDFUTURE override.
             let stopAfter = LocalDateTime(secondsSinceEpoch: windowEnd + 2 * 86400 - min(0, earliestShift))
             let budget = limit + overrides.count + excluded.count + excludedDates.count + 1
+            // Only instances that reach the window (or would, moved by the latest RANGE=THISANDFUTURE
+            // shift) count against the budget: counting earlier ones would spend a small limit (an "is
+            // there any instance?" check) before the window.
+            let shift = max(0, latestShift)
+            func reachesWindow(_ local: LocalDateTime) -> Bool {
+                let utc = zone.utcSeconds(of: local)
+                return utc + shift >= windowStart
+                    || span.end(forLocal: local, utcStart: utc, zone: zone) + shift > windowStart
+            }
             if rules.isEmpty {
                 emit(start.local)
             }
@@ -120,7 +129,7 @@ public enum RecurrenceExpander {
                     isPastUntil: { isPastUntil(rule.until, $0, zone: zone, resolver: resolver) }
                 ) { local in
                     emit(local)
-                    if zone.utcSeconds(of: local) >= windowStart - 366 * 86400 - max(0, latestShift) { inWindow += 1 }
+                    if reachesWindow(local) { inWindow += 1 }
                     return inWindow < budget
                 }
             }

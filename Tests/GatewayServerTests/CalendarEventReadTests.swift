@@ -193,6 +193,13 @@ extension BobBackedTests {
                     """#)
                 #expect(responses.first?.arguments["ids"] == .array([.string(seriesId)]))
                 #expect(responses.first?.arguments["canCalculateChanges"] == .bool(true))
+                // The series' ninth occurrence (March 2nd), far past its first ones, still matches.
+                responses = try await calls(
+                    #"""
+                    ["CalendarEvent/query",{"accountId":"\#(accountId)","filter":{"operator":"AND","conditions":[
+                      {"text":"\#(tag)"},{"after":"2026-03-02T00:00:00","before":"2026-03-02T23:00:00"}]}},"q"]
+                    """#)
+                #expect(responses.first?.arguments["ids"] == .array([.string(seriesId)]))
 
                 // With expandRecurrences: January has the Mondays 5, 12, 19 and 26; the 12th is excluded.
                 responses = try await calls(

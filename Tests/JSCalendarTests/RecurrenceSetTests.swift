@@ -116,4 +116,32 @@ import Testing
                 utc("1998-03-06T09:00:00Z"), utc("1998-03-20T09:00:00Z"),
             ])
     }
+
+    /// A small limit is the first instances in the window, however many came before it: "does any
+    /// instance overlap?" (RFC 4791 §9.9, limit 1) of a daily series that began months earlier.
+    @Test func aSmallLimitCountsFromTheWindow() throws {
+        let text = """
+            BEGIN:VCALENDAR\r
+            BEGIN:VEVENT\r
+            UID:d\r
+            DTSTART:20260101T090000Z\r
+            DTEND:20260101T100000Z\r
+            RRULE:FREQ=DAILY;COUNT=400\r
+            END:VEVENT\r
+            BEGIN:VEVENT\r
+            UID:w\r
+            DTSTART;VALUE=DATE:20260105\r
+            RRULE:FREQ=WEEKLY;BYDAY=MO,WE,SA\r
+            END:VEVENT\r
+            END:VCALENDAR\r
+
+            """
+        let calendar = ICalParser.parse(text).calendar
+        let june = utc("2026-06-10T00:00:00Z")...utc("2026-06-11T00:00:00Z")
+        let daily = RecurrenceExpander.instances(uid: "d", in: calendar, window: june, limit: 1)
+        #expect(daily.map(\.utcStart) == [utc("2026-06-10T09:00:00Z")])
+        // June 10th 2026 is a Wednesday.
+        let weekly = RecurrenceExpander.instances(uid: "w", in: calendar, window: june, limit: 1)
+        #expect(weekly.map(\.utcStart) == [utc("2026-06-10T00:00:00Z")])
+    }
 }
