@@ -44,7 +44,7 @@ struct AvailabilityMethods: Sendable {
         let events = CalendarEvents(store: store, accountId: accountId)
         let all: [(event: CalendarEvents.Event, expandable: EventInstances.Expandable?)]
         do {
-            all = try await events.expandableEvents(ids: try await events.allIds(), cache: expansions).events
+            all = try await events.expandableEvents(cache: expansions)
         } catch {
             throw MethodError(error)
         }

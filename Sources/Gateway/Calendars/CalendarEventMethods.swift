@@ -243,11 +243,10 @@ struct CalendarEventMethods: Sendable {
         let events = CalendarEvents(store: store, accountId: accountId)
         let all: [(event: CalendarEvents.Event, expandable: EventInstances.Expandable?)]
         do {
-            let ids = try await events.allIds()
             all =
                 needsTimes
-                ? try await events.expandableEvents(ids: ids, cache: expansions).events
-                : try await events.events(ids: ids).events.map { ($0, nil) }
+                ? try await events.expandableEvents(cache: expansions)
+                : try await events.events(ids: try await events.allIds()).events.map { ($0, nil) }
         } catch {
             throw MethodError(error)
         }

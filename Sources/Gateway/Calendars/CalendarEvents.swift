@@ -53,30 +53,36 @@ struct CalendarEvents: Sendable {
         return (state, events.compactMap { $0 }.filter { $0.event["@type"]?.stringValue == "Event" })
     }
 
-    /// The events of `ids` with their iCalendar parsed for expansion (nil for a body without a VEVENT),
-    /// parsed bodies taken from `cache` while their ETag holds, so only new or changed ones are read.
-    func expandableEvents(ids: [String], cache: ExpansionCache) async throws(StoreError)
-        -> (state: String, events: [(event: Event, expandable: EventInstances.Expandable?)])
+    /// Every event of the account with its iCalendar parsed for expansion (nil for a body without a
+    /// VEVENT), for queries over time and availability. What `cache` holds serves while the ETag holds:
+    /// only the ids and ETags are read, and the bodies of new or changed events.
+    func expandableEvents(cache: ExpansionCache) async throws(StoreError)
+        -> [(event: Event, expandable: EventInstances.Expandable?)]
     {
-        let (state, events) = try await events(ids: ids)
-        var result = events.map { event in
-            (event: event, expandable: cache.lookup(accountId: accountId, id: event.id, etag: event.object.etag))
-        }
-        let misses = result.indices.filter { result[$0].expandable == nil }
-        guard !misses.isEmpty else { return (state, result) }
-        let bodies = try await store.objects(accountId: accountId, ids: misses.map { result[$0].event.id })
-        let byId = Dictionary(bodies.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        for index in misses {
-            guard let object = byId[result[index].event.id] else { continue }
-            result[index].event.object.body = object.body
-            let expandable = EventInstances.Expandable(
-                body: object.body, uid: result[index].event.event["uid"]?.stringValue)
-            if let expandable, object.etag == result[index].event.object.etag {
-                cache.insert(expandable, accountId: accountId, id: object.id, etag: object.etag)
+        var result: [(event: Event, expandable: EventInstances.Expandable?)] = []
+        var misses: [String] = []
+        for calendar in try await store.collections(accountId: accountId) where calendar.kind == .calendar {
+            for version in try await store.objectVersions(accountId: accountId, collectionId: calendar.id) {
+                guard let entry = cache.lookup(accountId: accountId, id: version.id, etag: version.etag) else {
+                    misses.append(version.id)
+                    continue
+                }
+                let object = StoredObject(
+                    id: version.id, collectionId: calendar.id, href: version.href, etag: version.etag, uid: nil,
+                    body: Data())
+                result.append((Event(object: object, event: entry.event), entry.expandable))
             }
-            result[index].expandable = expandable
         }
-        return (state, result)
+        guard !misses.isEmpty else { return result }
+        // Read with their bodies: the conversion may need them, and the expansion does.
+        for event in try await events(ids: misses, bodies: true).events {
+            let expandable = EventInstances.Expandable(body: event.object.body, uid: event.event["uid"]?.stringValue)
+            cache.insert(
+                ExpansionCache.Entry(event: event.event, expandable: expandable), accountId: accountId, id: event.id,
+                etag: event.object.etag)
+            result.append((event, expandable))
+        }
+        return result
     }
 
     /// Every event id of the account (resources of to-dos included; `events(ids:)` leaves them out).

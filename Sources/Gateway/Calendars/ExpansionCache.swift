@@ -1,9 +1,11 @@
 import Foundation
+import JSON
 import Synchronization
 
-/// Parsed iCalendar bodies of events, kept while their ETag holds, so that queries over time ranges
-/// and availability expand recurrences without parsing every event again (parsing is most of their
-/// cost). Keyed by account as well as id, so no user is ever served another's event.
+/// Events as queries need them, their JSCalendar object and their parsed iCalendar body, kept while
+/// their ETag holds, so that queries over time ranges and availability expand recurrences without
+/// reading and parsing every event again (parsing is most of their cost). Keyed by account as well as
+/// id, so no user is ever served another's event.
 final class ExpansionCache: Sendable {
     private struct Key: Hashable {
         var accountId: String
@@ -11,7 +13,12 @@ final class ExpansionCache: Sendable {
         var etag: String
     }
 
-    private let entries = Mutex<[Key: EventInstances.Expandable]>([:])
+    struct Entry: Sendable {
+        var event: JSONObject
+        var expandable: EventInstances.Expandable?
+    }
+
+    private let entries = Mutex<[Key: Entry]>([:])
     /// When full, the cache starts over: simpler than an LRU, and a full refill costs one query's parsing.
     let capacity: Int
 
@@ -19,17 +26,17 @@ final class ExpansionCache: Sendable {
         self.capacity = capacity
     }
 
-    /// The parsed body of `id` at `etag`, if kept. A resource without an ETag is never kept.
-    func lookup(accountId: String, id: String, etag: String?) -> EventInstances.Expandable? {
+    /// The event `id` at `etag`, if kept. A resource without an ETag is never kept.
+    func lookup(accountId: String, id: String, etag: String?) -> Entry? {
         guard let etag else { return nil }
         return entries.withLock { $0[Key(accountId: accountId, id: id, etag: etag)] }
     }
 
-    func insert(_ expandable: EventInstances.Expandable, accountId: String, id: String, etag: String?) {
+    func insert(_ entry: Entry, accountId: String, id: String, etag: String?) {
         guard let etag else { return }
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[Key(accountId: accountId, id: id, etag: etag)] = expandable
+            entries[Key(accountId: accountId, id: id, etag: etag)] = entry
         }
     }
 }
