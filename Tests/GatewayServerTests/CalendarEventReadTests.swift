@@ -89,6 +89,7 @@ extension BobBackedTests {
                 #expect(calendars?.objectValue?["maxCalendarsPerEvent"] == .int(1))
                 #expect(calendars?.objectValue?["mayCreateCalendar"] == .bool(true), "the user owns the home")
                 #expect(calendars?.objectValue?["maxExpandedQueryDuration"]?.stringValue?.hasPrefix("P") == true)
+                #expect(calendars?.objectValue?["sendsSchedulingMessages"] == .bool(false), "said, not promised")
             }
         }
 

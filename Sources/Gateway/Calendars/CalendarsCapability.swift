@@ -21,7 +21,10 @@ public enum CalendarsCapability {
     static let minDateTime = "0001-01-01T00:00:00Z"
     static let maxDateTime = "9999-12-31T23:59:59Z"
 
-    /// A DAV resource lives in exactly one collection, so an event is in exactly one calendar.
+    /// A DAV resource lives in exactly one collection, so an event is in exactly one calendar. The
+    /// gateway sends no scheduling messages (no iMIP; the servers here do no RFC 6638 implicit
+    /// scheduling), which the draft has no member for: `sendsSchedulingMessages` says so, and
+    /// CalendarEvent/set refuses `sendSchedulingMessages` for events with other participants.
     static func accountCapability(_ privileges: HomePrivileges) -> JSONObject {
         [
             "maxCalendarsPerEvent": 1,
@@ -30,6 +33,7 @@ public enum CalendarsCapability {
             "maxExpandedQueryDuration": .string("P\(maxExpandedQueryDays)D"),
             "maxParticipantsPerEvent": .null,
             "mayCreateCalendar": .bool(privileges.mayCreateCalendar),
+            "sendsSchedulingMessages": false,
         ]
     }
 
