@@ -22,6 +22,7 @@ public enum GatewayApplication {
         let poller = SyncPoller(
             coordinator: coordinator, interval: configuration.backend.pollInterval,
             changeLogSize: configuration.cache.changeLogSize, logger: logger)
+        let push = PushHub(feed: store.stateChanges)
         let methods = GatewayMethods(
             limits: configuration.limits, blobs: blobs, store: store, coordinator: coordinator)
         let authenticator = Authenticator(
@@ -36,8 +37,10 @@ public enum GatewayApplication {
             router.add(middleware: CORSPolicyMiddleware(allowedOrigins: configuration.server.corsAllowedOrigins))
         }
         HealthRoutes(backendURL: configuration.backend.url, httpClient: httpClient).register(on: router)
-        JMAPRoutes(configuration: configuration, registry: methods.registry, blobs: blobs, coordinator: coordinator)
-            .register(on: router, authentication: AuthenticationMiddleware(authenticator: authenticator))
+        JMAPRoutes(
+            configuration: configuration, registry: methods.registry, blobs: blobs, coordinator: coordinator,
+            eventSource: EventSourceRoute(hub: push, store: store, coordinator: coordinator)
+        ).register(on: router, authentication: AuthenticationMiddleware(authenticator: authenticator))
 
         return Application(
             router: router,
@@ -45,7 +48,7 @@ public enum GatewayApplication {
                 address: .hostname(configuration.server.host, port: configuration.server.port),
                 serverName: "jmap-gateway"
             ),
-            services: [poller, HTTPClientService(handle: httpClient)],
+            services: [poller, push, HTTPClientService(handle: httpClient)],
             logger: logger
         )
     }

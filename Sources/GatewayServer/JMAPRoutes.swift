@@ -13,6 +13,7 @@ struct JMAPRoutes: Sendable {
     let requestLimiter: ConcurrencyLimiter
     let uploadLimiter: ConcurrencyLimiter
     let coordinator: SyncCoordinator
+    let eventSource: EventSourceRoute
     let sessionStates = SessionStates()
 
     static let sessionPath = "/jmap/session"
@@ -23,10 +24,11 @@ struct JMAPRoutes: Sendable {
 
     init(
         configuration: GatewayConfiguration, registry: MethodRegistry<GatewayUser>, blobs: BlobStore,
-        coordinator: SyncCoordinator
+        coordinator: SyncCoordinator, eventSource: EventSourceRoute
     ) {
         self.configuration = configuration
         self.coordinator = coordinator
+        self.eventSource = eventSource
         self.processor = RequestProcessor(registry: registry, limits: configuration.limits)
         self.blobs = blobs
         self.requestLimiter = ConcurrencyLimiter(limit: configuration.limits.maxConcurrentRequests)
@@ -44,9 +46,7 @@ struct JMAPRoutes: Sendable {
         jmap.get("download/{accountId}/{blobId}/{name}") { request, context in
             try download(request: request, context: context)
         }
-        jmap.get("eventsource") { _, _ -> Response in
-            throw ProblemError(status: .notImplemented, detail: "Push over EventSource is not available yet.")
-        }
+        jmap.get("eventsource") { request, context in try await eventSource.handle(request, context: context) }
     }
 
     // MARK: Session (§2)

@@ -23,6 +23,8 @@ public actor AccountSynchronizer {
         var lastSync: [StoredCollection.Kind: ContinuousClock.Instant] = [:]
         /// The kinds the sync under way covers.
         var syncing: Set<StoredCollection.Kind> = []
+        /// Open push channels (EventSource, WebSocket): while there are any, the account counts as active.
+        var pushChannels = 0
     }
 
     private nonisolated let activity: Mutex<Activity>
@@ -31,7 +33,20 @@ public actor AccountSynchronizer {
     private var principal: DAVPrincipal?
     private var running: (kinds: Set<StoredCollection.Kind>, task: Task<SyncReport, any Error>)?
     /// Last time a client used the account.
-    public nonisolated var lastActivity: ContinuousClock.Instant { activity.withLock { $0.lastUsed } }
+    /// Now while a push channel is open (its client waits for changes found on the DAV server, RFC 8620
+    /// §7), else the last time a client used the account.
+    public nonisolated var lastActivity: ContinuousClock.Instant {
+        activity.withLock { $0.pushChannels > 0 ? .now : $0.lastUsed }
+    }
+
+    public nonisolated func pushChannelOpened() { activity.withLock { $0.pushChannels += 1 } }
+
+    public nonisolated func pushChannelClosed() {
+        activity.withLock { activity in
+            activity.pushChannels -= 1
+            activity.lastUsed = .now
+        }
+    }
     /// Background polls are skipped until then after failures (exponential backoff).
     private(set) var pollBackoffUntil: ContinuousClock.Instant?
     private var consecutiveFailures = 0

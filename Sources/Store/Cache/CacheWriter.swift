@@ -18,7 +18,9 @@ struct CacheWriter {
     }
 
     /// Writes the advanced states back.
-    func finish() throws {
+    /// Saves the change log's counters; returns the data types whose state moved, at their new modseq.
+    @discardableResult
+    func finish() throws -> [DataType: Int64] {
         try recorder.save(in: db)
     }
 

@@ -48,8 +48,10 @@ struct ChangeRecorder {
         return modseq
     }
 
-    /// Writes the advanced modseqs back; call once, before the transaction commits.
-    func save(in db: Database) throws {
+    /// Writes the advanced modseqs back; call once, before the transaction commits. Returns them: the
+    /// data types whose state this transaction moved.
+    @discardableResult
+    func save(in db: Database) throws -> [DataType: Int64] {
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO type_state (account_id, data_type, modseq, low_watermark) VALUES (?, ?, ?, 0)
@@ -59,6 +61,7 @@ struct ChangeRecorder {
         for (dataType, modseq) in modseqs {
             try statement.execute(arguments: [accountId, dataType.rawValue, modseq])
         }
+        return modseqs
     }
 }
 

@@ -10,6 +10,7 @@ public final class SQLiteStore: Store {
     private let writer: any DatabaseWriter
     /// Random per database file, part of every state string.
     private let epoch: String
+    public let stateChanges = StateChangeFeed()
     /// Reads of up to this many objects by id are done on the calling thread (`read(few:_:)`).
     private static let smallRead = 50
 
@@ -205,7 +206,7 @@ public final class SQLiteStore: Store {
         try await write { db in
             var writer = CacheWriter(db, accountId: accountId)
             try writer.apply(update)
-            try writer.finish()
+            try published(writer.finish(), accountId: accountId, db)
         }
     }
 
@@ -215,7 +216,7 @@ public final class SQLiteStore: Store {
         try await write { db in
             var writer = CacheWriter(db, accountId: accountId)
             try writer.moveObject(id: id, to: collection, as: object)
-            try writer.finish()
+            try published(writer.finish(), accountId: accountId, db)
         }
     }
 
@@ -225,7 +226,7 @@ public final class SQLiteStore: Store {
         try await write { db in
             var writer = CacheWriter(db, accountId: accountId)
             try writer.updateSettings(settings, collectionId: collectionId)
-            try writer.finish()
+            try published(writer.finish(), accountId: accountId, db)
         }
     }
 
@@ -245,7 +246,7 @@ public final class SQLiteStore: Store {
         try await write { db in
             var writer = CacheWriter(db, accountId: accountId)
             try writer.removeCollection(id: id)
-            try writer.finish()
+            try published(writer.finish(), accountId: accountId, db)
         }
     }
 
@@ -322,6 +323,17 @@ public final class SQLiteStore: Store {
     }
 
     /// One write transaction: everything in `updates` commits, or nothing does.
+    /// Publishes the states a write moved once its transaction has committed, in commit order (the
+    /// callback runs on the writer's queue).
+    private func published(_ modseqs: [DataType: Int64], accountId: String, _ db: Database) {
+        guard !modseqs.isEmpty else { return }
+        let change = StoreStateChange(
+            accountId: accountId,
+            states: modseqs.mapValues { StateToken(epoch: epoch, modseq: $0).string })
+        let feed = stateChanges
+        db.afterNextTransaction { _ in feed.publish(change) }
+    }
+
     private func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
             return try await writer.write(updates)

@@ -4,6 +4,9 @@ import Foundation
 /// one gateway instance; a PostgreSQL store for several instances can implement it later without
 /// touching the engine. Every call is scoped to one account, so users never mix.
 public protocol Store: Sendable {
+    /// Each committed write that moved a state, for push (RFC 8620 §7).
+    var stateChanges: StateChangeFeed { get }
+
     /// Records the account (its principal URL) on first sight; a no-op afterwards.
     func registerAccount(id: String, principalURL: String) async throws(StoreError)
 

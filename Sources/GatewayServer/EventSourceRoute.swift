@@ -1,0 +1,147 @@
+import Foundation
+import Gateway
+import Hummingbird
+import JMAPCore
+import NIOCore
+import Store
+import Synchronization
+
+/// The event source resource (RFC 8620 §7.3): a `text/event-stream` of "state" events, each a
+/// StateChange of the user's accounts, as the store commits them — whether a client's /set or a sync
+/// that found changes made directly on the DAV server. Each state event carries an id naming every state
+/// the user can see, so a client reconnecting with Last-Event-ID is told at once what it missed.
+struct EventSourceRoute: Sendable {
+    let hub: PushHub
+    let store: any Store
+    let coordinator: SyncCoordinator
+
+    /// Requested ping intervals are kept within this range, in seconds (§7.3: a server's minimum must
+    /// not be above 30, its maximum not below 300).
+    static let pingSeconds = 1...600
+
+    private enum Event: Sendable {
+        case state(StateChange)
+        case ping
+    }
+
+    func handle(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let query = request.uri.queryParameters
+        let types = PushTypes(eventSourceTypes: query["types"].map(String.init) ?? "*")
+        let closeAfterState: Bool
+        switch query["closeafter"].map(String.init) ?? "no" {
+        case "state": closeAfterState = true
+        case "no": closeAfterState = false
+        default: throw ProblemError(status: .badRequest, detail: "closeafter must be `state` or `no` (RFC 8620 §7.3).")
+        }
+        guard let requestedPing = UInt(query["ping"].map(String.init) ?? "0") else {
+            throw ProblemError(status: .badRequest, detail: "ping must be a number of seconds (RFC 8620 §7.3).")
+        }
+        let ping = requestedPing == 0 ? 0 : Int(requestedPing).clamped(to: Self.pingSeconds)
+        let accountIds = user.accounts.keys.sorted()
+        // The account is polled in the background while the channel is open (see SyncCoordinator).
+        let synchronizer = try await coordinator.synchronizer(for: user)
+        let changes = hub.open(accountIds: accountIds, types: types)
+        let statesAtConnect = try await currentStates(of: accountIds)
+        let lastEventId = request.headers.first { $0.name.canonicalName == "last-event-id" }?.value
+
+        let body = ResponseBody { writer in
+            var states = statesAtConnect
+            synchronizer.pushChannelOpened()
+            defer { synchronizer.pushChannelClosed() }
+            // A reconnecting client that missed changes gets the current states at once (§7.3).
+            if let lastEventId, lastEventId != Self.eventId(states) {
+                let everything = StateChange(changed: states.mapValues { $0.filter { types.contains($0.key) } })
+                try await writer.write(Self.stateEvent(everything, id: Self.eventId(states)))
+                if closeAfterState {
+                    try await writer.finish(nil)
+                    return
+                }
+            }
+            let lastSent = LastEvent()
+            let (events, continuation) = AsyncStream<Event>.makeStream()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await change in changes { continuation.yield(.state(change)) }
+                    continuation.finish()
+                }
+                if ping > 0 {
+                    // A ping whenever `ping` seconds passed since the last event of any kind.
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try await Task.sleep(until: lastSent.time + .seconds(ping))
+                            // Stamped here, not when written, so the next wait starts from this ping.
+                            if lastSent.time + .seconds(ping) <= .now {
+                                lastSent.time = .now
+                                continuation.yield(.ping)
+                            }
+                        }
+                    }
+                }
+                for await event in events {
+                    switch event {
+                    case .state(let change):
+                        for (accountId, changed) in change.changed {
+                            states[accountId, default: [:]].merge(changed) { _, new in new }
+                        }
+                        try await writer.write(Self.stateEvent(change, id: Self.eventId(states)))
+                    case .ping:
+                        try await writer.write(ByteBuffer(string: "event: ping\ndata: {\"interval\":\(ping)}\n\n"))
+                    }
+                    lastSent.time = .now
+                    if closeAfterState, case .state = event { break }
+                }
+                group.cancelAll()
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .init("X-Accel-Buffering")!: "no"],
+            body: body)
+    }
+
+    /// Every state the user can see, by account and data type, as /get returns them now.
+    private func currentStates(of accountIds: [String]) async throws -> [String: [String: String]] {
+        var states: [String: [String: String]] = [:]
+        for accountId in accountIds {
+            for dataType in DataType.allCases {
+                states[accountId, default: [:]][dataType.rawValue] = try await store.state(
+                    accountId: accountId, dataType: dataType)
+            }
+        }
+        return states
+    }
+
+    /// An event id naming the whole state the user can see (§7.3), so a reconnecting client's
+    /// Last-Event-ID tells whether it missed anything.
+    static func eventId(_ states: [String: [String: String]]) -> String {
+        let text = states.keys.sorted().map { account in
+            account + ":"
+                + (states[account] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                .joined(separator: ",")
+        }.joined(separator: ";")
+        return OpaqueId.make(text, length: 22)
+    }
+
+    static func stateEvent(_ change: StateChange, id: String) -> ByteBuffer {
+        let data = (try? JSONCoding.encode(change.json)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return ByteBuffer(string: "event: state\nid: \(id)\ndata: \(data)\n\n")
+    }
+}
+
+/// When the last event went out, shared between the writer and the ping timer.
+private final class LastEvent: Sendable {
+    private let instant = Mutex(ContinuousClock.now)
+
+    var time: ContinuousClock.Instant {
+        get { instant.withLock { $0 } }
+        set { instant.withLock { $0 = newValue } }
+    }
+}
+
+extension Comparable {
+    fileprivate func clamped(to range: ClosedRange<Self>) -> Self {
+        min(max(self, range.lowerBound), range.upperBound)
+    }
+}
