@@ -25,6 +25,8 @@ public struct GatewayMethods: Sendable {
         for capability in [
             CalendarsCapability.uri, CalendarsCapability.parse, CalendarsCapability.principals,
             CalendarsCapability.availability,
+            // JMAP over WebSocket (RFC 8887); the HTTP server fills in its url per request.
+            "urn:ietf:params:jmap:websocket",
         ] {
             registry.register(capability: capability)
         }

@@ -12,7 +12,6 @@ import Synchronization
 /// the user can see, so a client reconnecting with Last-Event-ID is told at once what it missed.
 struct EventSourceRoute: Sendable {
     let hub: PushHub
-    let store: any Store
     let coordinator: SyncCoordinator
 
     /// Requested ping intervals are kept within this range, in seconds (§7.3: a server's minimum must
@@ -42,7 +41,7 @@ struct EventSourceRoute: Sendable {
         // The account is polled in the background while the channel is open (see SyncCoordinator).
         let synchronizer = try await coordinator.synchronizer(for: user)
         let changes = hub.open(accountIds: accountIds, types: types)
-        let statesAtConnect = try await currentStates(of: accountIds)
+        let statesAtConnect = try await hub.currentStates(of: accountIds)
         let lastEventId = request.headers.first { $0.name.canonicalName == "last-event-id" }?.value
 
         let body = ResponseBody { writer in
@@ -50,9 +49,9 @@ struct EventSourceRoute: Sendable {
             synchronizer.pushChannelOpened()
             defer { synchronizer.pushChannelClosed() }
             // A reconnecting client that missed changes gets the current states at once (§7.3).
-            if let lastEventId, lastEventId != Self.eventId(states) {
+            if let lastEventId, lastEventId != PushHub.pushState(states) {
                 let everything = StateChange(changed: states.mapValues { $0.filter { types.contains($0.key) } })
-                try await writer.write(Self.stateEvent(everything, id: Self.eventId(states)))
+                try await writer.write(Self.stateEvent(everything, id: PushHub.pushState(states)))
                 if closeAfterState {
                     try await writer.finish(nil)
                     return
@@ -84,7 +83,7 @@ struct EventSourceRoute: Sendable {
                         for (accountId, changed) in change.changed {
                             states[accountId, default: [:]].merge(changed) { _, new in new }
                         }
-                        try await writer.write(Self.stateEvent(change, id: Self.eventId(states)))
+                        try await writer.write(Self.stateEvent(change, id: PushHub.pushState(states)))
                     case .ping:
                         try await writer.write(ByteBuffer(string: "event: ping\ndata: {\"interval\":\(ping)}\n\n"))
                     }
@@ -99,29 +98,6 @@ struct EventSourceRoute: Sendable {
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .init("X-Accel-Buffering")!: "no"],
             body: body)
-    }
-
-    /// Every state the user can see, by account and data type, as /get returns them now.
-    private func currentStates(of accountIds: [String]) async throws -> [String: [String: String]] {
-        var states: [String: [String: String]] = [:]
-        for accountId in accountIds {
-            for dataType in DataType.allCases {
-                states[accountId, default: [:]][dataType.rawValue] = try await store.state(
-                    accountId: accountId, dataType: dataType)
-            }
-        }
-        return states
-    }
-
-    /// An event id naming the whole state the user can see (§7.3), so a reconnecting client's
-    /// Last-Event-ID tells whether it missed anything.
-    static func eventId(_ states: [String: [String: String]]) -> String {
-        let text = states.keys.sorted().map { account in
-            account + ":"
-                + (states[account] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-                .joined(separator: ",")
-        }.joined(separator: ";")
-        return OpaqueId.make(text, length: 22)
     }
 
     static func stateEvent(_ change: StateChange, id: String) -> ByteBuffer {

@@ -2,6 +2,7 @@ import DAV
 import Foundation
 import Gateway
 import Hummingbird
+import HummingbirdWebSocket
 import JMAPCore
 import Logging
 import ServiceLifecycle
@@ -22,7 +23,7 @@ public enum GatewayApplication {
         let poller = SyncPoller(
             coordinator: coordinator, interval: configuration.backend.pollInterval,
             changeLogSize: configuration.cache.changeLogSize, logger: logger)
-        let push = PushHub(feed: store.stateChanges)
+        let push = PushHub(store: store)
         let methods = GatewayMethods(
             limits: configuration.limits, blobs: blobs, store: store, coordinator: coordinator)
         let authenticator = Authenticator(
@@ -39,11 +40,12 @@ public enum GatewayApplication {
         HealthRoutes(backendURL: configuration.backend.url, httpClient: httpClient).register(on: router)
         JMAPRoutes(
             configuration: configuration, registry: methods.registry, blobs: blobs, coordinator: coordinator,
-            eventSource: EventSourceRoute(hub: push, store: store, coordinator: coordinator)
+            push: push
         ).register(on: router, authentication: AuthenticationMiddleware(authenticator: authenticator))
 
         return Application(
             router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router),
             configuration: .init(
                 address: .hostname(configuration.server.host, port: configuration.server.port),
                 serverName: "jmap-gateway"

@@ -1,15 +1,19 @@
 import Gateway
 import Hummingbird
+import HummingbirdWebSocket
 
 /// Per-request context: Hummingbird's core storage plus the authenticated user, set by
 /// `AuthenticationMiddleware` on the routes that need one.
-public struct GatewayRequestContext: RequestContext {
+public struct GatewayRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var user: GatewayUser?
+    /// Set when the request upgrades to JMAP over WebSocket (RFC 8887).
+    public let webSocket: WebSocketHandlerReference<Self>
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.user = nil
+        self.webSocket = .init()
     }
 
     /// The user, which the authentication middleware guarantees on protected routes.

@@ -2,6 +2,7 @@ import Foundation
 import Gateway
 import Hummingbird
 import JMAPCore
+import Logging
 import NIOCore
 import Store
 
@@ -13,7 +14,7 @@ struct JMAPRoutes: Sendable {
     let requestLimiter: ConcurrencyLimiter
     let uploadLimiter: ConcurrencyLimiter
     let coordinator: SyncCoordinator
-    let eventSource: EventSourceRoute
+    let push: PushHub
     let sessionStates = SessionStates()
 
     static let sessionPath = "/jmap/session"
@@ -24,11 +25,11 @@ struct JMAPRoutes: Sendable {
 
     init(
         configuration: GatewayConfiguration, registry: MethodRegistry<GatewayUser>, blobs: BlobStore,
-        coordinator: SyncCoordinator, eventSource: EventSourceRoute
+        coordinator: SyncCoordinator, push: PushHub
     ) {
         self.configuration = configuration
         self.coordinator = coordinator
-        self.eventSource = eventSource
+        self.push = push
         self.processor = RequestProcessor(registry: registry, limits: configuration.limits)
         self.blobs = blobs
         self.requestLimiter = ConcurrencyLimiter(limit: configuration.limits.maxConcurrentRequests)
@@ -46,7 +47,9 @@ struct JMAPRoutes: Sendable {
         jmap.get("download/{accountId}/{blobId}/{name}") { request, context in
             try download(request: request, context: context)
         }
+        let eventSource = EventSourceRoute(hub: push, coordinator: coordinator)
         jmap.get("eventsource") { request, context in try await eventSource.handle(request, context: context) }
+        WebSocketRoute(routes: self).register(on: jmap)
     }
 
     // MARK: Session (§2)
@@ -57,7 +60,9 @@ struct JMAPRoutes: Sendable {
             for capability in account.accountCapabilities.keys { primaryAccounts[capability] = accountId }
         }
         return Session(
-            capabilities: processor.registry.capabilities,
+            capabilities: processor.registry.capabilities.merging(
+                [WebSocketRoute.capability: WebSocketRoute.sessionCapability(baseURL: baseURL)]
+            ) { _, session in session },
             accounts: user.accounts,
             primaryAccounts: primaryAccounts,
             username: user.username,
@@ -101,23 +106,10 @@ struct JMAPRoutes: Sendable {
             }
             do {
                 let jmapRequest = try JMAPCore.Request(body: Data(buffer: body))
-                // Reads answer from the cache, so bring the collections the calls use up to date first
-                // (once per min_sync_age, shared by concurrent requests). A failing sync must not fail
-                // reads: log and go on.
-                do {
-                    try await synchronizer.syncIfStale(
-                        kinds: GatewayMethods.collectionKinds(forMethods: jmapRequest.methodCalls.map(\.name)))
-                } catch {
-                    context.logger.warning(
-                        "sync before the request failed, answering from the cache",
-                        metadata: ["account": "\(user.accountId)", "error": "\(error)"])
-                }
-                let baseURL = baseURL(for: request)
-                let sessionState = sessionStates.state(of: user, baseURL: baseURL) {
-                    makeSession(for: user, baseURL: baseURL)
-                }
-                let jmapResponse = try await processor.process(jmapRequest, caller: user, sessionState: sessionState)
-                return try JSONResponse.make(jmapResponse.json)
+                let answer = try await answer(
+                    jmapRequest, user: user, synchronizer: synchronizer, baseURL: baseURL(for: request),
+                    logger: context.logger)
+                return try JSONResponse.make(answer)
             } catch let error as RequestError {
                 throw ProblemError(error)
             }
@@ -127,6 +119,27 @@ struct JMAPRoutes: Sendable {
                 .limit("maxConcurrentRequests", detail: "More than \(limits.maxConcurrentRequests) requests at once."))
         }
         return response
+    }
+
+    /// Answers one JMAP request of `user` (over HTTP or WebSocket). Reads answer from the cache, so the
+    /// collections the calls use are brought up to date first (once per min_sync_age, shared by
+    /// concurrent requests); a failing sync must not fail reads: it is logged and the cache answers.
+    func answer(
+        _ jmapRequest: JMAPCore.Request, user: GatewayUser, synchronizer: AccountSynchronizer, baseURL: String,
+        logger: Logger
+    ) async throws -> JSONValue {
+        do {
+            try await synchronizer.syncIfStale(
+                kinds: GatewayMethods.collectionKinds(forMethods: jmapRequest.methodCalls.map(\.name)))
+        } catch {
+            logger.warning(
+                "sync before the request failed, answering from the cache",
+                metadata: ["account": "\(user.accountId)", "error": "\(error)"])
+        }
+        let sessionState = sessionStates.state(of: user, baseURL: baseURL) {
+            makeSession(for: user, baseURL: baseURL)
+        }
+        return try await processor.process(jmapRequest, caller: user, sessionState: sessionState).json
     }
 
     // MARK: Blobs (§6)

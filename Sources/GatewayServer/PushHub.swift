@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import JMAPCore
 import Logging
 import ServiceLifecycle
@@ -15,12 +16,36 @@ final class PushHub: Service, Sendable {
         var continuation: AsyncStream<StateChange>.Continuation
     }
 
-    private let feed: StateChangeFeed
+    private let store: any Store
     /// Channels by account, then by channel id.
     private let channels = Mutex<[String: [UUID: Channel]]>([:])
 
-    init(feed: StateChangeFeed) {
-        self.feed = feed
+    init(store: any Store) {
+        self.store = store
+    }
+
+    /// Every state the user can see, by account and data type, as /get returns them now.
+    func currentStates(of accountIds: [String]) async throws -> [String: [String: String]] {
+        var states: [String: [String: String]] = [:]
+        for accountId in accountIds {
+            for dataType in DataType.allCases {
+                states[accountId, default: [:]][dataType.rawValue] = try await store.state(
+                    accountId: accountId, dataType: dataType)
+            }
+        }
+        return states
+    }
+
+    /// A token naming the whole state the user can see: the event id of an EventSource state event
+    /// (RFC 8620 §7.3), the `pushState` of a WebSocket StateChange (RFC 8887 §4.3.5), so a client
+    /// coming back with an older one is told at once what it missed.
+    static func pushState(_ states: [String: [String: String]]) -> String {
+        let text = states.keys.sorted().map { account in
+            account + ":"
+                + (states[account] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                .joined(separator: ",")
+        }.joined(separator: ";")
+        return OpaqueId.make(text, length: 22)
     }
 
     /// Opens a channel for the accounts of one user; closed when the returned stream is dropped. A
@@ -49,7 +74,7 @@ final class PushHub: Service, Sendable {
     }
 
     func run() async throws {
-        let changes = feed.subscribe()
+        let changes = store.stateChanges.subscribe()
         await cancelWhenGracefulShutdown {
             for await change in changes { self.deliver(change) }
         }
