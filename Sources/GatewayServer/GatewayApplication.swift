@@ -38,8 +38,18 @@ public enum GatewayApplication {
             router.add(middleware: CORSPolicyMiddleware(allowedOrigins: configuration.server.corsAllowedOrigins))
         }
         HealthRoutes(backendURL: configuration.backend.url, httpClient: httpClient).register(on: router)
+        // PushSubscription (RFC 8620 §7.2) is core, but delivered by the HTTP side: registered here.
+        var registry = methods.registry
+        PushSubscriptions(
+            hub: push, coordinator: coordinator,
+            policy: PushURLPolicy(
+                allowInsecureURLs: configuration.push.allowInsecureURLs,
+                allowPrivateAddresses: configuration.push.allowPrivateAddresses),
+            maxLifetime: configuration.push.maxLifetime, deliveryTimeout: configuration.push.deliveryTimeout,
+            logger: logger
+        ).register(in: &registry)
         JMAPRoutes(
-            configuration: configuration, registry: methods.registry, blobs: blobs, coordinator: coordinator,
+            configuration: configuration, registry: registry, blobs: blobs, coordinator: coordinator,
             push: push
         ).register(on: router, authentication: AuthenticationMiddleware(authenticator: authenticator))
 

@@ -90,6 +90,14 @@ extension GatewayConfiguration {
         configuration.limits = coreLimits
         try limits.finish()
 
+        var push = try top.section("push")
+        configuration.push.allowInsecureURLs = try push.bool("allow_insecure_urls") ?? false
+        configuration.push.allowPrivateAddresses = try push.bool("allow_private_addresses") ?? false
+        configuration.push.maxLifetime = try push.duration("max_lifetime") ?? configuration.push.maxLifetime
+        configuration.push.deliveryTimeout =
+            try push.duration("delivery_timeout") ?? configuration.push.deliveryTimeout
+        try push.finish()
+
         var log = try top.section("log")
         if let level = try log.string("level") {
             guard let parsed = Logger.Level(rawValue: level) else {
@@ -198,7 +206,7 @@ private struct Section {
         guard let text = try string(name) else { return nil }
         guard let duration = DurationParser.parse(text) else {
             throw ConfigurationError(
-                "\(key(name)): \"\(text)\" is not a duration like \"500ms\", \"30s\", \"5m\" or \"1h\"")
+                "\(key(name)): \"\(text)\" is not a duration like \"500ms\", \"30s\", \"5m\", \"1h\" or \"7d\"")
         }
         return duration
     }
@@ -222,10 +230,10 @@ private struct Section {
     }
 }
 
-/// Durations are strings with a unit: "500ms", "30s", "5m", "1h".
+/// Durations are strings with a unit: "500ms", "30s", "5m", "1h", "7d".
 public enum DurationParser {
     public static func parse(_ text: String) -> Duration? {
-        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
+        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
         for (unit, milliseconds) in units where text.hasSuffix(unit) {
             let number = text.dropLast(unit.count)
             // "5ms" also ends in "s"; the order above tries "ms" first.

@@ -85,8 +85,23 @@ public struct GatewayConfiguration: Sendable {
         public var format = Format.text
     }
 
+    /// PushSubscription (RFC 8620 §7.2): where the gateway may POST, so it cannot be made to reach
+    /// internal hosts (§8.6).
+    public struct Push: Sendable {
+        /// Allow `http://` push URLs (the RFC requires https://); for tests and closed networks only.
+        public var allowInsecureURLs = false
+        /// Allow push URLs that resolve to loopback, private or link-local addresses.
+        public var allowPrivateAddresses = false
+        /// The longest lifetime of a subscription; one asking for more, or none, gets this (§7.2: at
+        /// least 48 hours, should be 7 days).
+        public var maxLifetime: Duration = .seconds(7 * 86_400)
+        /// How long one delivery attempt may take.
+        public var deliveryTimeout: Duration = .seconds(10)
+    }
+
     public var server = Server()
     public var backend: Backend
+    public var push = Push()
     public var cache = Cache()
     public var limits = CoreLimits()
     public var log = Log()

@@ -1,0 +1,307 @@
+import AsyncHTTPClient
+import Foundation
+import Gateway
+import JMAPCore
+import Logging
+import NIOCore
+import Synchronization
+
+/// PushSubscription/get and /set (RFC 8620 §7.2): URLs the gateway POSTs StateChanges to, each tied to
+/// the user who created it. A new subscription is sent a PushVerification at once and nothing else
+/// until the client sets the verificationCode it carried; then every state change of the user's
+/// accounts (of the chosen types) is POSTed, with retries and backoff, until the subscription expires
+/// or is destroyed. URLs are checked by `PushURLPolicy`. Payload encryption (RFC 8291) is not offered
+/// yet: a subscription with `keys` is refused rather than sent in the clear. Subscriptions live in the
+/// gateway's memory: a restart drops them, and clients create them again (their /get finds none).
+final class PushSubscriptions: Sendable {
+    struct Subscription: Sendable {
+        var id: String
+        var owner: String
+        var deviceClientId: String
+        var url: String
+        var verificationCode: String
+        var isVerified = false
+        var expires: Date
+        var types: [String]?
+        var delivery: Task<Void, Never>?
+
+        var json: JSONObject {
+            [
+                "id": .string(id), "deviceClientId": .string(deviceClientId),
+                "verificationCode": isVerified ? .string(verificationCode) : .null,
+                "expires": .string(EventTimestamp.utc(expires)),
+                "types": types.map { .array($0.map(JSONValue.string)) } ?? .null,
+            ]
+        }
+    }
+
+    static let properties: Set<String> = [
+        "id", "deviceClientId", "url", "keys", "verificationCode", "expires", "types",
+    ]
+
+    private let subscriptions = Mutex<[String: Subscription]>([:])
+    private let hub: PushHub
+    private let coordinator: SyncCoordinator
+    private let policy: PushURLPolicy
+    private let maxLifetime: Duration
+    private let deliveryTimeout: Duration
+    private let logger: Logger
+
+    init(
+        hub: PushHub, coordinator: SyncCoordinator, policy: PushURLPolicy, maxLifetime: Duration,
+        deliveryTimeout: Duration, logger: Logger
+    ) {
+        self.hub = hub
+        self.coordinator = coordinator
+        self.policy = policy
+        self.maxLifetime = maxLifetime
+        self.deliveryTimeout = deliveryTimeout
+        self.logger = logger
+    }
+
+    func register(in registry: inout MethodRegistry<GatewayUser>) {
+        registry.register(
+            Method("PushSubscription/get", capability: "urn:ietf:params:jmap:core") { context, arguments in
+                try self.get(context, arguments)
+            })
+        registry.register(
+            Method("PushSubscription/set", capability: "urn:ietf:params:jmap:core") { context, arguments in
+                try await self.set(context, arguments)
+            })
+    }
+
+    // MARK: get (§7.2.1)
+
+    func get(_ context: MethodContext<GatewayUser>, _ raw: JSONObject) throws -> JSONObject {
+        var arguments = Arguments(raw)
+        let ids = try arguments.stringArray("ids")
+        let properties = try arguments.stringArray("properties").map(Set.init)
+        try arguments.finish()
+        if let properties {
+            if !properties.isDisjoint(with: ["url", "keys"]) {
+                throw MethodError.forbidden("url and keys are never returned (RFC 8620 §7.2.1).")
+            }
+            if let unknown = properties.subtracting(Self.properties).sorted().first {
+                throw MethodError.invalidArguments("Unknown property \(unknown).")
+            }
+        }
+        let mine = own(context.caller)
+        let found = ids.map { ids in ids.compactMap { id in mine.first { $0.id == id } } } ?? mine
+        let list = found.map { subscription -> JSONValue in
+            let json = subscription.json
+            guard let properties else { return .object(json) }
+            return .object(json.filter { $0.key == "id" || properties.contains($0.key) })
+        }
+        let notFound = (ids ?? []).filter { id in !found.contains { $0.id == id } }
+        return ["list": .array(list), "notFound": .array(notFound.map(JSONValue.string))]
+    }
+
+    // MARK: set (§7.2.2)
+
+    func set(_ context: MethodContext<GatewayUser>, _ raw: JSONObject) async throws -> JSONObject {
+        var arguments = Arguments(raw)
+        let create = try arguments.object("create") ?? [:]
+        let update = try arguments.object("update") ?? [:]
+        let destroy = try arguments.stringArray("destroy") ?? []
+        try arguments.finish()
+        var created: JSONObject = [:]
+        var notCreated: JSONObject = [:]
+        for (creationId, value) in create.sorted(by: { $0.key < $1.key }) {
+            do throws(SetError) {
+                guard case .object(let object) = value else { throw SetError.invalidProperties([], "Not an object.") }
+                created[creationId] = .object(try await self.create(object, user: context.caller))
+            } catch {
+                notCreated[creationId] = error.json
+            }
+        }
+        var updated: JSONObject = [:]
+        var notUpdated: JSONObject = [:]
+        for (id, value) in update.sorted(by: { $0.key < $1.key }) {
+            do throws(SetError) {
+                guard case .object(let patch) = value else { throw SetError.invalidPatch("Not a PatchObject.") }
+                updated[id] = .object(try self.update(id, patch: patch, user: context.caller))
+            } catch {
+                notUpdated[id] = error.json
+            }
+        }
+        var destroyed: [JSONValue] = []
+        var notDestroyed: JSONObject = [:]
+        for id in destroy {
+            if remove(id, owner: context.caller.username) {
+                destroyed.append(.string(id))
+            } else {
+                notDestroyed[id] = SetError.notFound().json
+            }
+        }
+        func orNull(_ object: JSONObject) -> JSONValue { object.isEmpty ? .null : .object(object) }
+        return [
+            "created": orNull(created), "updated": orNull(updated),
+            "destroyed": destroyed.isEmpty ? .null : .array(destroyed), "notCreated": orNull(notCreated),
+            "notUpdated": orNull(notUpdated), "notDestroyed": orNull(notDestroyed),
+        ]
+    }
+
+    private func create(_ object: JSONObject, user: GatewayUser) async throws(SetError) -> JSONObject {
+        if let unknown = object.keys.sorted().first(where: { !Self.properties.contains($0) }) {
+            throw .invalidProperties([unknown], "Unknown property.")
+        }
+        if object["id"] != nil { throw .invalidProperties(["id"], "`id` is set by the server.") }
+        guard case .string(let deviceClientId)? = object["deviceClientId"], !deviceClientId.isEmpty else {
+            throw .invalidProperties(["deviceClientId"], "A deviceClientId is required.")
+        }
+        guard case .string(let url)? = object["url"] else { throw .invalidProperties(["url"], "A url is required.") }
+        if let refusal = await policy.refusal(for: url) { throw .invalidProperties(["url"], refusal) }
+        if let keys = object["keys"], keys != .null {
+            throw .invalidProperties(["keys"], "Encrypted push (RFC 8291) is not supported yet; leave keys out.")
+        }
+        if let code = object["verificationCode"], code != .null {
+            throw .invalidProperties(["verificationCode"], "The server sends the verification code (§7.2.2).")
+        }
+        var subscription = Subscription(
+            id: "p" + Self.randomToken(bytes: 12), owner: user.username, deviceClientId: deviceClientId, url: url,
+            verificationCode: Self.randomToken(bytes: 24), expires: try expiry(object["expires"]),
+            types: try Self.types(object["types"]))
+        let verification: JSONObject = [
+            "@type": "PushVerification", "pushSubscriptionId": .string(subscription.id),
+            "verificationCode": .string(subscription.verificationCode),
+        ]
+        subscription.delivery = Task { [self] in _ = await self.post(verification, to: url) }
+        let id = subscription.id
+        let expires = subscription.expires
+        subscriptions.withLock { $0[id] = subscription }
+        return ["id": .string(id), "expires": .string(EventTimestamp.utc(expires))]
+    }
+
+    private func update(_ id: String, patch: JSONObject, user: GatewayUser) throws(SetError) -> JSONObject {
+        guard var subscription = subscriptions.withLock({ $0[id] }), subscription.owner == user.username else {
+            throw .notFound()
+        }
+        var serverSet: JSONObject = [:]
+        for (key, value) in patch {
+            switch key {
+            case "verificationCode":
+                guard case .string(let code) = value, code == subscription.verificationCode else {
+                    throw .invalidProperties(["verificationCode"], "That is not the code the server sent.")
+                }
+                subscription.isVerified = true
+            case "expires":
+                subscription.expires = try expiry(value)
+                serverSet["expires"] = .string(EventTimestamp.utc(subscription.expires))
+            case "types":
+                subscription.types = try Self.types(value)
+            case "url", "keys", "deviceClientId", "id":
+                throw .invalidProperties([key], "`\(key)` cannot be changed.")
+            default:
+                throw .invalidProperties([key], "Unknown property.")
+            }
+        }
+        // §7.2.2: nothing but the verification goes out before the code is set; after it, the changes.
+        subscription.delivery?.cancel()
+        subscription.delivery = subscription.isVerified ? startDelivery(subscription, user: user) : nil
+        let final = subscription
+        subscriptions.withLock { $0[id] = final }
+        return serverSet
+    }
+
+    @discardableResult
+    private func remove(_ id: String, owner: String) -> Bool {
+        let removed = subscriptions.withLock { subscriptions -> Subscription? in
+            guard subscriptions[id]?.owner == owner else { return nil }
+            return subscriptions.removeValue(forKey: id)
+        }
+        removed?.delivery?.cancel()
+        return removed != nil
+    }
+
+    private func own(_ user: GatewayUser) -> [Subscription] {
+        subscriptions.withLock { Array($0.values) }.filter { $0.owner == user.username && $0.expires > Date() }
+            .sorted { $0.id < $1.id }
+    }
+
+    // MARK: delivery
+
+    /// POSTs each StateChange of the user's accounts (of the subscription's types) until it expires.
+    private func startDelivery(_ subscription: Subscription, user: GatewayUser) -> Task<Void, Never> {
+        let changes = hub.open(
+            accountIds: user.accounts.keys.sorted(), types: subscription.types.map { .only(Set($0)) } ?? .all)
+        let coordinator = self.coordinator
+        return Task { [self] in
+            let synchronizer = try? await coordinator.synchronizer(for: user)
+            synchronizer?.pushChannelOpened()
+            defer { synchronizer?.pushChannelClosed() }
+            for await change in changes {
+                guard subscription.expires > Date() else { break }
+                _ = await post(change.json, to: subscription.url)
+            }
+        }
+    }
+
+    /// One push message (§7.2: JSON with a TTL header, RFC 8030 §5), tried three times with backoff; a 429
+    /// waits out its Retry-After (at most a minute). True when the push service took it.
+    func post(_ message: JSONObject, to url: String) async -> Bool {
+        guard let body = try? JSONCoding.encode(message) else { return false }
+        var delay: Duration = .seconds(1)
+        for attempt in 1...3 {
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "TTL", value: "86400")
+            request.body = .bytes(ByteBuffer(data: body))
+            do {
+                let response = try await HTTPClient.shared.execute(
+                    request, timeout: .milliseconds(Int64(deliveryTimeout / .milliseconds(1))))
+                if (200..<300).contains(response.status.code) { return true }
+                if response.status.code == 429,
+                    let retryAfter = response.headers.first(name: "Retry-After").flatMap(Int.init)
+                {
+                    delay = .seconds(min(60, max(1, retryAfter)))
+                } else if (400..<500).contains(response.status.code) {
+                    logger.notice("push refused", metadata: ["status": "\(response.status.code)"])
+                    return false
+                }
+            } catch {
+                logger.notice("push failed", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
+            }
+            guard attempt < 3, (try? await Task.sleep(for: delay)) != nil else { break }
+            delay *= 2
+        }
+        return false
+    }
+
+    // MARK: support
+
+    private func expiry(_ value: JSONValue?) throws(SetError) -> Date {
+        let latest = Date().addingTimeInterval(TimeInterval(maxLifetime.components.seconds))
+        guard let value, value != .null else { return latest }
+        guard case .string(let text) = value, let date = EventTimestamp.parse(text), date > Date() else {
+            throw .invalidProperties(["expires"], "expires must be a UTCDate in the future.")
+        }
+        return min(date, latest)
+    }
+
+    private static func types(_ value: JSONValue?) throws(SetError) -> [String]? {
+        guard let value, value != .null else { return nil }
+        guard case .array(let items) = value, let names = items.stringArray else {
+            throw .invalidProperties(["types"], "types is a list of type names, or null.")
+        }
+        return names
+    }
+
+    private static func randomToken(bytes count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
+
+/// UTCDate strings (RFC 8620 §1.4) for push subscriptions.
+enum EventTimestamp {
+    static func utc(_ date: Date) -> String {
+        date.ISO8601Format()
+    }
+
+    static func parse(_ text: String) -> Date? {
+        try? Date(text, strategy: .iso8601)
+    }
+}
