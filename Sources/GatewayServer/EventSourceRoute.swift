@@ -40,43 +40,38 @@ struct EventSourceRoute: Sendable {
         let accountIds = user.accounts.keys.sorted()
         // The account is polled in the background while the channel is open (see SyncCoordinator).
         let synchronizer = try await coordinator.synchronizer(for: user)
-        let changes = hub.open(accountIds: accountIds, types: types)
+        // One stream per connection, fed by the hub and the ping timer and ended by the client leaving:
+        // an idle connection is this stream, its channel entry and the suspended response task.
+        let (events, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(16))
+        let hub = self.hub
+        let channel = hub.open(
+            accountIds: accountIds, types: types, transport: .eventSource,
+            deliver: { continuation.yield(.state($0)) },
+            finish: { continuation.finish() })
+        // Opened before the states are read, so no change falls between them.
+        continuation.onTermination = { _ in hub.close(channel) }
         let statesAtConnect = try await hub.currentStates(of: accountIds)
         let lastEventId = request.headers.first { $0.name.canonicalName == "last-event-id" }?.value
+        let disconnect = await context.channel.clientDisconnect()
 
         let body = ResponseBody { writer in
             var states = statesAtConnect
             synchronizer.pushChannelOpened()
             defer { synchronizer.pushChannelClosed() }
+            let gone = disconnect?.onDisconnect { continuation.finish() }
+            defer { disconnect?.cancel(gone) }
             // A reconnecting client that missed changes gets the current states at once (§7.3).
             if let lastEventId, lastEventId != PushHub.pushState(states) {
                 let everything = StateChange(changed: states.mapValues { $0.filter { types.contains($0.key) } })
                 try await writer.write(Self.stateEvent(everything, id: PushHub.pushState(states)))
                 if closeAfterState {
+                    continuation.finish()
                     try await writer.finish(nil)
                     return
                 }
             }
             let lastSent = LastEvent()
-            let (events, continuation) = AsyncStream<Event>.makeStream()
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await change in changes { continuation.yield(.state(change)) }
-                    continuation.finish()
-                }
-                if ping > 0 {
-                    // A ping whenever `ping` seconds passed since the last event of any kind.
-                    group.addTask {
-                        while !Task.isCancelled {
-                            try await Task.sleep(until: lastSent.time + .seconds(ping))
-                            // Stamped here, not when written, so the next wait starts from this ping.
-                            if lastSent.time + .seconds(ping) <= .now {
-                                lastSent.time = .now
-                                continuation.yield(.ping)
-                            }
-                        }
-                    }
-                }
+            func send() async throws {
                 for await event in events {
                     switch event {
                     case .state(let change):
@@ -90,7 +85,26 @@ struct EventSourceRoute: Sendable {
                     lastSent.time = .now
                     if closeAfterState, case .state = event { break }
                 }
-                group.cancelAll()
+                continuation.finish()
+            }
+            if ping > 0 {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    // A ping whenever `ping` seconds passed since the last event of any kind.
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try await Task.sleep(until: lastSent.time + .seconds(ping))
+                            // Stamped here, not when written, so the next wait starts from this ping.
+                            if lastSent.time + .seconds(ping) <= .now {
+                                lastSent.time = .now
+                                continuation.yield(.ping)
+                            }
+                        }
+                    }
+                    try await send()
+                    group.cancelAll()
+                }
+            } else {
+                try await send()
             }
             try await writer.finish(nil)
         }

@@ -23,7 +23,8 @@ public enum GatewayApplication {
         let poller = SyncPoller(
             coordinator: coordinator, interval: configuration.backend.pollInterval,
             changeLogSize: configuration.cache.changeLogSize, logger: logger)
-        let push = PushHub(store: store)
+        let metrics = GatewayMetrics()
+        let push = PushHub(store: store, metrics: metrics)
         let methods = GatewayMethods(
             limits: configuration.limits, blobs: blobs, store: store, coordinator: coordinator)
         let authenticator = Authenticator(
@@ -38,6 +39,7 @@ public enum GatewayApplication {
             router.add(middleware: CORSPolicyMiddleware(allowedOrigins: configuration.server.corsAllowedOrigins))
         }
         HealthRoutes(backendURL: configuration.backend.url, httpClient: httpClient).register(on: router)
+        if let metricsPath = configuration.server.metricsPath { metrics.register(on: router, path: metricsPath) }
         // PushSubscription (RFC 8620 §7.2) is core, but delivered by the HTTP side: registered here.
         var registry = methods.registry
         PushSubscriptions(
@@ -46,7 +48,7 @@ public enum GatewayApplication {
                 allowInsecureURLs: configuration.push.allowInsecureURLs,
                 allowPrivateAddresses: configuration.push.allowPrivateAddresses),
             maxLifetime: configuration.push.maxLifetime, deliveryTimeout: configuration.push.deliveryTimeout,
-            logger: logger
+            metrics: metrics, logger: logger
         ).register(in: &registry)
         JMAPRoutes(
             configuration: configuration, registry: registry, blobs: blobs, coordinator: coordinator,
@@ -55,7 +57,9 @@ public enum GatewayApplication {
 
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router),
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: router,
+                configuration: .init(http1: .init(additionalChannelHandlers: [ClientDisconnectHandler()]))),
             configuration: .init(
                 address: .hostname(configuration.server.host, port: configuration.server.port),
                 serverName: "jmap-gateway"

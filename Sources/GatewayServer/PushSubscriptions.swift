@@ -4,15 +4,16 @@ import Gateway
 import JMAPCore
 import Logging
 import NIOCore
+import Prometheus
 import Synchronization
 
 /// PushSubscription/get and /set (RFC 8620 §7.2): URLs the gateway POSTs StateChanges to, each tied to
 /// the user who created it. A new subscription is sent a PushVerification at once and nothing else
 /// until the client sets the verificationCode it carried; then every state change of the user's
 /// accounts (of the chosen types) is POSTed, with retries and backoff, until the subscription expires
-/// or is destroyed. URLs are checked by `PushURLPolicy`. Payload encryption (RFC 8291) is not offered
-/// yet: a subscription with `keys` is refused rather than sent in the clear. Subscriptions live in the
-/// gateway's memory: a restart drops them, and clients create them again (their /get finds none).
+/// or is destroyed. URLs are checked by `PushURLPolicy`; a subscription with `keys` gets every message,
+/// the verification too, encrypted (RFC 8291). Subscriptions live in the gateway's memory: a restart
+/// drops them, and clients create them again (their /get finds none).
 final class PushSubscriptions: Sendable {
     struct Subscription: Sendable {
         var id: String
@@ -23,6 +24,7 @@ final class PushSubscriptions: Sendable {
         var isVerified = false
         var expires: Date
         var types: [String]?
+        var encryption: WebPushEncryption?
         var delivery: Task<Void, Never>?
 
         var json: JSONObject {
@@ -46,11 +48,15 @@ final class PushSubscriptions: Sendable {
     private let maxLifetime: Duration
     private let deliveryTimeout: Duration
     private let logger: Logger
+    private let delivered: Counter
+    private let failed: Counter
 
     init(
         hub: PushHub, coordinator: SyncCoordinator, policy: PushURLPolicy, maxLifetime: Duration,
-        deliveryTimeout: Duration, logger: Logger
+        deliveryTimeout: Duration, metrics: GatewayMetrics, logger: Logger
     ) {
+        self.delivered = metrics.pushDeliveries(delivered: true)
+        self.failed = metrics.pushDeliveries(delivered: false)
         self.hub = hub
         self.coordinator = coordinator
         self.policy = policy
@@ -150,22 +156,20 @@ final class PushSubscriptions: Sendable {
             throw .invalidProperties(["deviceClientId"], "A deviceClientId is required.")
         }
         guard case .string(let url)? = object["url"] else { throw .invalidProperties(["url"], "A url is required.") }
+        let encryption = try Self.encryption(object["keys"])
         if let refusal = await policy.refusal(for: url) { throw .invalidProperties(["url"], refusal) }
-        if let keys = object["keys"], keys != .null {
-            throw .invalidProperties(["keys"], "Encrypted push (RFC 8291) is not supported yet; leave keys out.")
-        }
         if let code = object["verificationCode"], code != .null {
             throw .invalidProperties(["verificationCode"], "The server sends the verification code (§7.2.2).")
         }
         var subscription = Subscription(
             id: "p" + Self.randomToken(bytes: 12), owner: user.username, deviceClientId: deviceClientId, url: url,
             verificationCode: Self.randomToken(bytes: 24), expires: try expiry(object["expires"]),
-            types: try Self.types(object["types"]))
+            types: try Self.types(object["types"]), encryption: encryption)
         let verification: JSONObject = [
             "@type": "PushVerification", "pushSubscriptionId": .string(subscription.id),
             "verificationCode": .string(subscription.verificationCode),
         ]
-        subscription.delivery = Task { [self] in _ = await self.post(verification, to: url) }
+        subscription.delivery = Task { [self] in _ = await self.post(verification, to: url, encryption: encryption) }
         let id = subscription.id
         let expires = subscription.expires
         subscriptions.withLock { $0[id] = subscription }
@@ -220,44 +224,89 @@ final class PushSubscriptions: Sendable {
 
     // MARK: delivery
 
-    /// POSTs each StateChange of the user's accounts (of the subscription's types) until it expires.
+    /// POSTs each StateChange of the user's accounts (of the subscription's types) until it expires,
+    /// then forgets it; a push service answering 404 or 410 (RFC 8030 §7.3: the subscription is gone)
+    /// ends it at once.
     private func startDelivery(_ subscription: Subscription, user: GatewayUser) -> Task<Void, Never> {
         let changes = hub.open(
-            accountIds: user.accounts.keys.sorted(), types: subscription.types.map { .only(Set($0)) } ?? .all)
+            accountIds: user.accounts.keys.sorted(), types: subscription.types.map { .only(Set($0)) } ?? .all,
+            transport: .pushSubscription)
         let coordinator = self.coordinator
         return Task { [self] in
             let synchronizer = try? await coordinator.synchronizer(for: user)
             synchronizer?.pushChannelOpened()
             defer { synchronizer?.pushChannelClosed() }
-            for await change in changes {
-                guard subscription.expires > Date() else { break }
-                _ = await post(change.json, to: subscription.url)
+            let gone = await withTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(max(0, subscription.expires.timeIntervalSinceNow)))
+                    return true
+                }
+                group.addTask {
+                    for await change in changes {
+                        let outcome = await self.post(
+                            change.json, to: subscription.url, encryption: subscription.encryption)
+                        if outcome == .gone { return true }
+                    }
+                    return false
+                }
+                let gone = await group.next() ?? false
+                group.cancelAll()
+                return gone
             }
+            if gone { forget(subscription.id) }
         }
     }
 
-    /// One push message (§7.2: JSON with a TTL header, RFC 8030 §5), tried three times with backoff; a 429
-    /// waits out its Retry-After (at most a minute). True when the push service took it.
-    func post(_ message: JSONObject, to url: String) async -> Bool {
-        guard let body = try? JSONCoding.encode(message) else { return false }
+    /// Drops a subscription whose delivery ended (from inside that delivery: nothing to cancel).
+    private func forget(_ id: String) {
+        _ = subscriptions.withLock { $0.removeValue(forKey: id) }
+    }
+
+    enum Outcome: Equatable {
+        case delivered
+        case failed
+        /// 404 or 410: the push subscription no longer exists (RFC 8030 §7.3).
+        case gone
+    }
+
+    /// One push message (§7.2: JSON with a TTL header, RFC 8030 §5), encrypted when the subscription has
+    /// keys, tried three times with backoff; a 429 waits out its Retry-After (at most a minute). True
+    /// when the push service took it.
+    func post(_ message: JSONObject, to url: String, encryption: WebPushEncryption?) async -> Outcome {
+        let outcome = await attempt(message, to: url, encryption: encryption)
+        (outcome == .delivered ? delivered : failed).increment()
+        return outcome
+    }
+
+    private func attempt(_ message: JSONObject, to url: String, encryption: WebPushEncryption?) async -> Outcome {
+        guard var body = try? JSONCoding.encode(message) else { return .failed }
+        if let encryption {
+            guard let encrypted = try? encryption.encrypt(body) else {
+                logger.warning("push message too large to encrypt", metadata: ["bytes": "\(body.count)"])
+                return .failed
+            }
+            body = encrypted
+        }
         var delay: Duration = .seconds(1)
         for attempt in 1...3 {
             var request = HTTPClientRequest(url: url)
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "TTL", value: "86400")
+            if encryption != nil { request.headers.add(name: "Content-Encoding", value: "aes128gcm") }
             request.body = .bytes(ByteBuffer(data: body))
             do {
                 let response = try await HTTPClient.shared.execute(
                     request, timeout: .milliseconds(Int64(deliveryTimeout / .milliseconds(1))))
-                if (200..<300).contains(response.status.code) { return true }
+                if (200..<300).contains(response.status.code) { return .delivered }
+                if [404, 410].contains(response.status.code) { return .gone }
                 if response.status.code == 429,
                     let retryAfter = response.headers.first(name: "Retry-After").flatMap(Int.init)
                 {
                     delay = .seconds(min(60, max(1, retryAfter)))
                 } else if (400..<500).contains(response.status.code) {
                     logger.notice("push refused", metadata: ["status": "\(response.status.code)"])
-                    return false
+                    return .failed
                 }
             } catch {
                 logger.notice("push failed", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
@@ -265,7 +314,7 @@ final class PushSubscriptions: Sendable {
             guard attempt < 3, (try? await Task.sleep(for: delay)) != nil else { break }
             delay *= 2
         }
-        return false
+        return .failed
     }
 
     // MARK: support
@@ -279,6 +328,19 @@ final class PushSubscriptions: Sendable {
         return min(date, latest)
     }
 
+    /// `keys` (§7.2): null, or p256dh and auth for RFC 8291 encryption.
+    private static func encryption(_ value: JSONValue?) throws(SetError) -> WebPushEncryption? {
+        guard let value, value != .null else { return nil }
+        guard case .object(let keys) = value, case .string(let p256dh)? = keys["p256dh"],
+            case .string(let auth)? = keys["auth"], keys.count == 2
+        else { throw .invalidProperties(["keys"], "keys has exactly p256dh and auth, both strings.") }
+        do {
+            return try WebPushEncryption(p256dh: p256dh, auth: auth)
+        } catch {
+            throw .invalidProperties(["keys"], error.reason)
+        }
+    }
+
     private static func types(_ value: JSONValue?) throws(SetError) -> [String]? {
         guard let value, value != .null else { return nil }
         guard case .array(let items) = value, let names = items.stringArray else {
@@ -290,8 +352,7 @@ final class PushSubscriptions: Sendable {
     private static func randomToken(bytes count: Int) -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return Data(bytes).base64URLEncoded
     }
 }
 

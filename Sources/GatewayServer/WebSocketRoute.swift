@@ -135,7 +135,7 @@ struct WebSocketRoute: Sendable {
         synchronizer: AccountSynchronizer
     ) -> Task<Void, Never> {
         let hub = routes.push
-        let changes = hub.open(accountIds: accountIds, types: types)
+        let changes = hub.open(accountIds: accountIds, types: types, transport: .webSocket)
         return Task {
             synchronizer.pushChannelOpened()
             defer { synchronizer.pushChannelClosed() }

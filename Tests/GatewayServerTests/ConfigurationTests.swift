@@ -17,6 +17,9 @@ import Testing
         #expect(configuration.backend.syncOptions.bulkFetchThreshold == 200)
         #expect(configuration.limits.maxSizeUpload == 50_000_000)
         #expect(configuration.cache.driver == .sqlite)
+        #expect(configuration.server.metricsPath == "/metrics")
+        #expect(configuration.push.allowPrivateAddresses == false && configuration.push.allowInsecureURLs == false)
+        #expect(configuration.push.maxLifetime == .seconds(7 * 86_400))
     }
 
     @Test func valuesAreParsed() throws {
@@ -25,6 +28,7 @@ import Testing
                 [server]
                 listen = "[::1]:9000"
                 public_url = "https://jmap.example.com/"
+                metrics_path = ""
                 [backend]
                 url = "https://dav.example.com/"
                 caldav_url = "https://dav.example.com/cal/"
@@ -37,7 +41,15 @@ import Testing
                 [log]
                 level = "debug"
                 format = "json"
+                [push]
+                allow_private_addresses = true
+                max_lifetime = "2d"
+                delivery_timeout = "250ms"
                 """)
+        #expect(configuration.server.metricsPath == nil)
+        #expect(configuration.push.allowPrivateAddresses)
+        #expect(configuration.push.maxLifetime == .seconds(2 * 86_400))
+        #expect(configuration.push.deliveryTimeout == .milliseconds(250))
         #expect(configuration.server.host == "::1")
         #expect(configuration.server.port == 9000)
         #expect(configuration.backend.timeout == .milliseconds(1500))
@@ -62,6 +74,9 @@ import Testing
         ("[backend]\nurl = \"http://x/\"\n[cache]\ndriver = \"mysql\"", "cache.driver"),
         ("[backend]\nurl = \"http://x/\"\n[log]\nlevel = \"loud\"", "log.level"),
         ("[server]\nlisten = \"127.0.0.1:1\"", "backend.url"),
+        ("[server]\nmetrics_path = \"metrics\"\n[backend]\nurl = \"http://x/\"", "server.metrics_path"),
+        ("[backend]\nurl = \"http://x/\"\n[push]\nmax_lifetime = \"7 days\"", "push.max_lifetime"),
+        ("[backend]\nurl = \"http://x/\"\n[push]\nallow_private = true", "push.allow_private"),
     ])
     func badConfigurationNamesTheKey(toml: String, key: String) {
         #expect {

@@ -28,11 +28,14 @@ extension BobBackedTests {
             private var buffer = ""
             let status: Int
 
-            init(port: Int, query: String, user: TestBackends.User, lastEventId: String? = nil) async throws {
+            init(
+                port: Int, query: String, user: TestBackends.User, lastEventId: String? = nil,
+                httpClient: HTTPClient = .shared
+            ) async throws {
                 var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/jmap/eventsource?\(query)")
                 request.headers.add(name: "Authorization", value: user.basicAuthorization)
                 if let lastEventId { request.headers.add(name: "Last-Event-ID", value: lastEventId) }
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                let response = try await httpClient.execute(request, timeout: .seconds(30))
                 status = Int(response.status.code)
                 #expect(response.headers.first(name: "Content-Type")?.hasPrefix("text/event-stream") == true)
                 body = response.body.makeAsyncIterator()
@@ -198,6 +201,28 @@ extension BobBackedTests {
                 #expect(catchUp?.name == "state")
                 #expect(Self.state(catchUp, accountId: accountId, type: "ContactCard") != nil)
                 #expect(catchUp?.json?["changed"]?.objectValue?[accountId]?.objectValue?.count == 1, "types applies")
+            }
+        }
+
+        @Test("a client that leaves is noticed at once, without a ping or a change to fail a write on")
+        func leavingClientClosesItsChannel() async throws {
+            let bob = TestBackends.bob
+            try await TestGateway().run { client in
+                let port = try #require(client.port)
+                #expect(try await client.metric("jmap_push_channels", labels: #"transport="eventsource""#) == 0)
+                let connection = HTTPClient(eventLoopGroupProvider: .singleton)
+                let stream = try await EventStream(
+                    port: port, query: "types=*&closeafter=no&ping=0", user: bob, httpClient: connection)
+                #expect(stream.status == 200)
+                #expect(try await client.metric("jmap_push_channels", labels: #"transport="eventsource""#) == 1)
+                try await connection.shutdown()
+                let deadline = ContinuousClock.now + .seconds(5)
+                var open = try await client.metric("jmap_push_channels", labels: #"transport="eventsource""#)
+                while open != 0, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                    open = try await client.metric("jmap_push_channels", labels: #"transport="eventsource""#)
+                }
+                #expect(open == 0, "the channel closes when its client goes")
             }
         }
 

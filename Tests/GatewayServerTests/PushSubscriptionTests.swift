@@ -16,16 +16,20 @@ extension BobBackedTests {
     @Suite struct PushSubscriptionTests {
         /// A plain HTTP server on 127.0.0.1 that keeps every JSON body POSTed to /push.
         final class Receiver: Sendable {
-            private let received = Mutex<[JSONObject]>([])
-            var bodies: [JSONObject] { received.withLock { $0 } }
+            /// Each body POSTed, with its Content-Encoding.
+            private let received = Mutex<[(encoding: String?, body: Data)]>([])
+            var raw: [(encoding: String?, body: Data)] { received.withLock { $0 } }
+            /// The bodies sent in the clear, as JSON.
+            var bodies: [JSONObject] {
+                raw.filter { $0.encoding == nil }.compactMap { try? JSONCoding.decode(JSONObject.self, from: $0.body) }
+            }
 
             func run<T: Sendable>(_ body: @escaping @Sendable (Int) async throws -> T) async throws -> T {
                 let router = Router()
                 router.post("push") { request, _ -> HTTPResponse.Status in
                     let buffer = try await request.body.collect(upTo: 1 << 20)
-                    if let json = try? JSONCoding.decode(JSONObject.self, from: Data(buffer: buffer)) {
-                        self.received.withLock { $0.append(json) }
-                    }
+                    let encoding = request.headers[.contentEncoding]
+                    self.received.withLock { $0.append((encoding, Data(buffer: buffer))) }
                     return .created
                 }
                 let port = Mutex<Int?>(nil)
@@ -140,6 +144,71 @@ extension BobBackedTests {
             }
         }
 
+        @Test("§7.2 with keys: the verification and every StateChange arrive encrypted (RFC 8291)")
+        func subscriptionWithKeysIsEncrypted() async throws {
+            let bob = TestBackends.bob
+            let receiver = Receiver()
+            let userAgent = WebPushUserAgent()
+            let gateway = try TestGateway {
+                $0.push.allowInsecureURLs = true
+                $0.push.allowPrivateAddresses = true
+            }
+            try await receiver.run { port in
+                try await gateway.run { client in
+                    let accountId = try await client.accountId(of: bob)
+                    var (_, body) = try await client.jmap(
+                        #"""
+                        {"using":\#(Self.using),"methodCalls":[["PushSubscription/set",{"create":{"s":{
+                          "deviceClientId":"test-device","url":"http://127.0.0.1:\#(port)/push",
+                          "keys":\#(userAgent.keysJSON)}}},"p"]]}
+                        """#, as: bob)
+                    let id = try #require(
+                        body.methodResponses.first?.arguments["created"]?.objectValue?["s"]?.objectValue?["id"]?
+                            .stringValue)
+                    let deadline = ContinuousClock.now + .seconds(5)
+                    while receiver.raw.isEmpty, ContinuousClock.now < deadline {
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                    let first = try #require(receiver.raw.first)
+                    #expect(first.encoding == "aes128gcm")
+                    #expect(
+                        !String(decoding: first.body, as: UTF8.self).contains("PushVerification"), "not in the clear")
+                    let verification = try #require(
+                        try JSONCoding.decode(JSONObject.self, from: userAgent.decrypt(first.body)))
+                    #expect(verification["pushSubscriptionId"] == .string(id))
+                    let code = try #require(verification["verificationCode"]?.stringValue)
+                    (_, body) = try await client.jmap(
+                        #"""
+                        {"using":\#(Self.using),"methodCalls":[
+                          ["PushSubscription/set",{"update":{"\#(id)":{"verificationCode":"\#(code)"}}},"v"]]}
+                        """#, as: bob)
+                    #expect(body.methodResponses.first?.arguments["updated"]?.objectValue?[id] != nil)
+
+                    let set = try await client.contactsCalls(
+                        #"["ContactCard/set",{"accountId":"\#(accountId)","create":{"c":{"name":{"full":"Sealed"}}}},"s"]"#,
+                        as: bob)
+                    let newState = try #require(set.first?.arguments["newState"])
+                    var change: JSONObject?
+                    while change == nil, ContinuousClock.now < deadline + .seconds(5) {
+                        change = receiver.raw.dropFirst().lazy.compactMap { try? userAgent.decrypt($0.body) }
+                            .compactMap { try? JSONCoding.decode(JSONObject.self, from: $0) }
+                            .first { $0["changed"]?.objectValue?[accountId]?.objectValue?["ContactCard"] == newState }
+                        if change == nil { try await Task.sleep(for: .milliseconds(20)) }
+                    }
+                    #expect(change?["@type"] == .string("StateChange"))
+                    #expect(receiver.raw.allSatisfy { $0.encoding == "aes128gcm" })
+                    if let cardId = set.first?.arguments["created"]?.objectValue?["c"]?.objectValue?["id"]?.stringValue
+                    {
+                        _ = try await client.contactsCalls(
+                            #"["ContactCard/set",{"accountId":"\#(accountId)","destroy":["\#(cardId)"]},"d"]"#, as: bob)
+                    }
+                    _ = try await client.jmap(
+                        #"{"using":\#(Self.using),"methodCalls":[["PushSubscription/set",{"destroy":["\#(id)"]},"d"]]}"#,
+                        as: bob)
+                }
+            }
+        }
+
         @Test("§8.6: loopback, private and http:// URLs are refused by default")
         func internalURLsAreRefused() async throws {
             let bob = TestBackends.bob
@@ -155,8 +224,10 @@ extension BobBackedTests {
                     """#, as: bob)
                 let notCreated = try #require(body.methodResponses.first?.arguments["notCreated"]?.objectValue)
                 #expect(Set(notCreated.keys) == ["loop", "private", "mapped", "plain", "keys"])
-                for (_, error) in notCreated {
+                for (creationId, error) in notCreated {
                     #expect(error.objectValue?["type"] == .string("invalidProperties"))
+                    let blamed = creationId == "keys" ? "keys" : "url"
+                    #expect(error.objectValue?["properties"] == .array([.string(blamed)]), "\(creationId)")
                 }
             }
         }

@@ -51,6 +51,16 @@ extension TestBackends.User {
 }
 
 extension TestClientProtocol {
+    /// One sample of the Prometheus text at /metrics, nil when absent.
+    func metric(_ name: String, labels: String) async throws -> Double? {
+        try await execute(uri: "/metrics", method: .get) { response in
+            let line = String(buffer: response.body).split(separator: "\n").first {
+                $0.hasPrefix("\(name){\(labels)} ")
+            }
+            return line.flatMap { Double($0.split(separator: " ").last ?? "") }
+        }
+    }
+
     /// POSTs a JMAP request and returns the status and the decoded body.
     func jmap(
         _ body: String, as user: TestBackends.User = TestBackends.alice

@@ -48,6 +48,13 @@ extension GatewayConfiguration {
         }
         configuration.server.publicURL = try server.url("public_url")
         configuration.server.corsAllowedOrigins = try server.strings("cors_allowed_origins") ?? ["*"]
+        if let metricsPath = try server.string("metrics_path") {
+            guard metricsPath.isEmpty || metricsPath.hasPrefix("/") else {
+                throw ConfigurationError(
+                    "server.metrics_path: \"\(metricsPath)\" must begin with / (or be \"\" for none)")
+            }
+            configuration.server.metricsPath = metricsPath.isEmpty ? nil : metricsPath
+        }
         try server.finish()
 
         configuration.backend.carddavURL = try backendSection.url("carddav_url")

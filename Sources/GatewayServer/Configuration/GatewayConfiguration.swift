@@ -14,6 +14,8 @@ public struct GatewayConfiguration: Sendable {
         public var publicURL: URL?
         /// Origins allowed to call the API from a browser; empty disables CORS.
         public var corsAllowedOrigins: [String] = ["*"]
+        /// Where the Prometheus metrics are served, without authentication; nil serves none.
+        public var metricsPath: String? = "/metrics"
     }
 
     public struct Backend: Sendable {
