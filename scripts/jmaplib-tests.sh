@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The jmaplib suite: Tests/jmaplib (pytest) drives a running jmap-gateway with the published Python JMAP
-# client library jmaplib (PyPI jmaplib[ws]==3.0.1, imported as `jmap`), as a real client would.
+# client library jmaplib (PyPI jmaplib[ws,push]==3.0.1, imported as `jmap`), as a real client would.
 #
 # Usage: scripts/jmaplib-tests.sh [pytest arguments...]
 #   e.g. scripts/jmaplib-tests.sh -k changes -v
@@ -15,7 +15,7 @@
 #
 # Environment:
 #   GATEWAY_BINARY     the gateway to test (default <repo>/.build/debug/jmap-gateway; build it first)
-#   JMAPLIB_PIP_SPEC   pip requirement for the client library (default jmaplib[ws]==3.0.1: with httpx-ws, for JMAP over WebSocket)
+#   JMAPLIB_PIP_SPEC   pip requirement for the client library (default jmaplib[ws,push]==3.0.1: with httpx-ws for JMAP over WebSocket, cryptography for RFC 8291)
 #   PYTHON             python used to create the venv (default python3)
 set -euo pipefail
 
@@ -31,7 +31,7 @@ export BACKENDS_STATE="${BACKENDS_STATE:-$REPO/.backends}"
 BACKENDS_SH="$REPO/scripts/backends.sh"
 ENV_FILE="$BACKENDS_STATE/backends.env"
 GATEWAY_BINARY="${GATEWAY_BINARY:-$REPO/.build/debug/jmap-gateway}"
-JMAPLIB_PIP_SPEC="${JMAPLIB_PIP_SPEC:-jmaplib[ws]==3.0.1}"
+JMAPLIB_PIP_SPEC="${JMAPLIB_PIP_SPEC:-jmaplib[ws,push]==3.0.1}"
 VENV="$REPO/.venv-jmaplib"
 PY="${PYTHON:-python3}"
 
@@ -103,6 +103,10 @@ listen = "127.0.0.1:$port"
 url = "$RADICALE_URL"
 [cache]
 path = "$workdir/cache"
+# The PushSubscription test's receiver is plain HTTP on 127.0.0.1.
+[push]
+allow_insecure_urls = true
+allow_private_addresses = true
 [log]
 level = "info"
 EOF

@@ -1,15 +1,17 @@
-"""Push (RFC 8620 §7.3, RFC 8887) through jmaplib's push support, as a client uses it: an event source
-(jmap.push.EventSourceClient) and JMAP over WebSocket (jmap.push.WebSocketClient, jmaplib's `ws` extra),
-each receiving the StateChange of a ContactCard/set made through the gateway, with the state /get returns.
+"""Push (RFC 8620 §7, RFC 8887) through jmaplib's push support, as a client uses it: an event source
+(jmap.push.EventSourceClient), JMAP over WebSocket (jmap.push.WebSocketClient, jmaplib's `ws` extra) and a
+PushSubscription with keys whose messages jmaplib decrypts (jmap.push.PushKeyPair, its `push` extra), each
+receiving the StateChange of a ContactCard/set made through the gateway, with the state /get returns.
 """
 from __future__ import annotations
 
+import http.server
 import threading
 import time
 
 from jmap.client import JMAPClient
-from jmap.push import EventSourceClient, Ping, WebSocketClient
-from jmap.models.push import StateChange
+from jmap.push import EventSourceClient, Ping, PushKeyPair, WebSocketClient, read_push, verification_update
+from jmap.models.push import PushVerification, StateChange
 
 CONTACTS = "urn:ietf:params:jmap:contacts"
 
@@ -86,3 +88,74 @@ def test_websocket_answers_requests_and_pushes(client: JMAPClient, run_token: st
             assert ws.push_state
         finally:
             destroy_card(client, card_id)
+
+
+class Receiver(http.server.ThreadingHTTPServer):
+    """A push endpoint on 127.0.0.1 (plain HTTP, which the test script's [push] config allows) keeping
+    every body POSTed to it with its Content-Encoding."""
+
+    def __init__(self) -> None:
+        self.bodies: list[tuple[str | None, bytes]] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(handler) -> None:  # noqa: N802 (http.server's naming)
+                body = handler.rfile.read(int(handler.headers.get("Content-Length", "0")))
+                self.bodies.append((handler.headers.get("Content-Encoding"), body))
+                handler.send_response(201)
+                handler.send_header("Content-Length", "0")
+                handler.end_headers()
+
+            def log_message(handler, *args) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def wait_for(self, keys: PushKeyPair, predicate, timeout: float = 10):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for _, body in list(self.bodies):
+                pushed = read_push(body, keys)
+                if predicate(pushed):
+                    return pushed
+            time.sleep(0.05)
+        return None
+
+
+def test_push_subscription_with_keys(client: JMAPClient, run_token: str) -> None:
+    account_id = client.session.primary_accounts[CONTACTS]
+    keys = PushKeyPair.generate()
+    receiver = Receiver()
+    url = f"http://127.0.0.1:{receiver.server_address[1]}/push"
+    try:
+        # Built by hand: jmap.push.new_subscription refuses a URL that is not https://.
+        with client.batch() as batch:
+            created = batch.core.push_subscription.set(create={"s": {
+                "deviceClientId": f"jmaplib-{run_token}", "url": url, "types": ["ContactCard"],
+                "keys": keys.keys.to_wire()}})
+        subscription_id = created.result.created["s"].id
+        verification = receiver.wait_for(keys, lambda pushed: isinstance(pushed, PushVerification))
+        assert verification is not None, "no PushVerification"
+        assert verification.push_subscription_id == subscription_id
+        assert all(encoding == "aes128gcm" for encoding, _ in receiver.bodies)
+        with client.batch() as batch:
+            verified = batch.core.push_subscription.set(
+                update={subscription_id: verification_update(verification.verification_code)})
+        assert subscription_id in (verified.result.updated or {}), verified.result.not_updated
+        with client.batch() as batch:
+            listed = batch.core.push_subscription.get(ids=None)
+        mine = [s for s in listed.result.items if s.id == subscription_id]
+        assert mine and mine[0].verification_code == verification.verification_code
+
+        card_id, state = create_card(client, f"Subscribed {run_token}")
+        try:
+            change = receiver.wait_for(
+                keys, lambda pushed: isinstance(pushed, StateChange) and pushed.matches(account_id, "ContactCard", state))
+            assert change is not None, "no StateChange with the state /set returned"
+        finally:
+            destroy_card(client, card_id)
+        with client.batch() as batch:
+            destroyed = batch.core.push_subscription.set(destroy=[subscription_id])
+        assert destroyed.result.destroyed == [subscription_id]
+    finally:
+        receiver.shutdown()
