@@ -34,7 +34,9 @@ public enum GatewayApplication {
             accountCapabilities: methods.accountCapabilities)
 
         let router = Router(context: GatewayRequestContext.self)
-        router.add(middleware: LogRequestsMiddleware(.debug))
+        // Only where its lines would be written: every middleware is a few async frames of every request,
+        // and a connection's task keeps the memory of its deepest call chain (see docs in README: push).
+        if logger.logLevel <= .debug { router.add(middleware: LogRequestsMiddleware(.debug)) }
         if !configuration.server.corsAllowedOrigins.isEmpty {
             router.add(middleware: CORSPolicyMiddleware(allowedOrigins: configuration.server.corsAllowedOrigins))
         }
