@@ -44,14 +44,14 @@ public enum GatewayApplication {
         if let metricsPath = configuration.server.metricsPath { metrics.register(on: router, path: metricsPath) }
         // PushSubscription (RFC 8620 §7.2) is core, but delivered by the HTTP side: registered here.
         var registry = methods.registry
-        PushSubscriptions(
+        let subscriptions = PushSubscriptions(
             hub: push, coordinator: coordinator,
             policy: PushURLPolicy(
                 allowInsecureURLs: configuration.push.allowInsecureURLs,
                 allowPrivateAddresses: configuration.push.allowPrivateAddresses),
             maxLifetime: configuration.push.maxLifetime, deliveryTimeout: configuration.push.deliveryTimeout,
-            metrics: metrics, logger: logger
-        ).register(in: &registry)
+            metrics: metrics, logger: logger)
+        subscriptions.register(in: &registry)
         JMAPRoutes(
             configuration: configuration, registry: registry, blobs: blobs, coordinator: coordinator,
             push: push
@@ -66,7 +66,7 @@ public enum GatewayApplication {
                 address: .hostname(configuration.server.host, port: configuration.server.port),
                 serverName: "jmap-gateway"
             ),
-            services: [poller, push, HTTPClientService(handle: httpClient)],
+            services: [poller, push, subscriptions, HTTPClientService(handle: httpClient)],
             logger: logger
         )
     }

@@ -5,6 +5,7 @@ import JMAPCore
 import Logging
 import NIOCore
 import Prometheus
+import ServiceLifecycle
 import Synchronization
 
 /// PushSubscription/get and /set (RFC 8620 §7.2): URLs the gateway POSTs StateChanges to, each tied to
@@ -14,7 +15,7 @@ import Synchronization
 /// or is destroyed. URLs are checked by `PushURLPolicy`; a subscription with `keys` gets every message,
 /// the verification too, encrypted (RFC 8291). Subscriptions live in the gateway's memory: a restart
 /// drops them, and clients create them again (their /get finds none).
-final class PushSubscriptions: Sendable {
+final class PushSubscriptions: Service, Sendable {
     struct Subscription: Sendable {
         var id: String
         var owner: String
@@ -48,6 +49,10 @@ final class PushSubscriptions: Sendable {
     private let maxLifetime: Duration
     private let deliveryTimeout: Duration
     private let logger: Logger
+    /// Its own client, which never follows a redirect: a push service's 3xx could otherwise send the
+    /// gateway to an address the url policy refused.
+    private let httpClient = HTTPClient(
+        eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
     private let delivered: Counter
     private let failed: Counter
 
@@ -295,11 +300,21 @@ final class PushSubscriptions: Sendable {
             request.headers.add(name: "TTL", value: "86400")
             if encryption != nil { request.headers.add(name: "Content-Encoding", value: "aes128gcm") }
             request.body = .bytes(ByteBuffer(data: body))
+            // Checked again at each try: what the host name resolves to may have changed since the
+            // subscription was created.
+            if let refusal = await policy.refusal(for: url) {
+                logger.notice("push url refused", metadata: ["reason": "\(refusal)"])
+                return .failed
+            }
             do {
-                let response = try await HTTPClient.shared.execute(
+                let response = try await httpClient.execute(
                     request, timeout: .milliseconds(Int64(deliveryTimeout / .milliseconds(1))))
                 if (200..<300).contains(response.status.code) { return .delivered }
                 if [404, 410].contains(response.status.code) { return .gone }
+                if (300..<400).contains(response.status.code) {
+                    logger.notice("push redirect not followed", metadata: ["status": "\(response.status.code)"])
+                    return .failed
+                }
                 if response.status.code == 429,
                     let retryAfter = response.headers.first(name: "Retry-After").flatMap(Int.init)
                 {
@@ -315,6 +330,13 @@ final class PushSubscriptions: Sendable {
             delay *= 2
         }
         return .failed
+    }
+
+    /// Ends every delivery and the push client when the gateway stops.
+    func run() async throws {
+        try? await gracefulShutdown()
+        for subscription in subscriptions.withLock({ Array($0.values) }) { subscription.delivery?.cancel() }
+        try await httpClient.shutdown()
     }
 
     // MARK: support

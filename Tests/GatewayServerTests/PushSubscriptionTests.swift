@@ -32,6 +32,9 @@ extension BobBackedTests {
                     self.received.withLock { $0.append((encoding, Data(buffer: buffer))) }
                     return .created
                 }
+                router.post("redirect") { _, _ -> Response in
+                    Response(status: .temporaryRedirect, headers: [.location: "/push"])
+                }
                 let port = Mutex<Int?>(nil)
                 let app = Application(
                     router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
@@ -205,6 +208,34 @@ extension BobBackedTests {
                     _ = try await client.jmap(
                         #"{"using":\#(Self.using),"methodCalls":[["PushSubscription/set",{"destroy":["\#(id)"]},"d"]]}"#,
                         as: bob)
+                }
+            }
+        }
+
+        @Test("§8.6: a push service's redirect is not followed")
+        func redirectsAreNotFollowed() async throws {
+            let bob = TestBackends.bob
+            let receiver = Receiver()
+            let gateway = try TestGateway {
+                $0.push.allowInsecureURLs = true
+                $0.push.allowPrivateAddresses = true
+            }
+            try await receiver.run { port in
+                try await gateway.run { client in
+                    let (_, body) = try await client.jmap(
+                        #"""
+                        {"using":\#(Self.using),"methodCalls":[["PushSubscription/set",{"create":{"s":{
+                          "deviceClientId":"test-device","url":"http://127.0.0.1:\#(port)/redirect"}}},"p"]]}
+                        """#, as: bob)
+                    #expect(body.methodResponses.first?.arguments["created"]?.objectValue?["s"] != nil)
+                    var failed = try await client.metric("jmap_push_deliveries_total", labels: #"result="failed""#)
+                    let deadline = ContinuousClock.now + .seconds(5)
+                    while failed != 1, ContinuousClock.now < deadline {
+                        try await Task.sleep(for: .milliseconds(20))
+                        failed = try await client.metric("jmap_push_deliveries_total", labels: #"result="failed""#)
+                    }
+                    #expect(failed == 1, "the verification's 307 ends its delivery")
+                    #expect(receiver.raw.isEmpty, "nothing reached the redirect's target")
                 }
             }
         }
