@@ -11,6 +11,7 @@ import os
 import socket
 import statistics
 import subprocess
+import sys
 import time
 import urllib.parse
 
@@ -192,6 +193,16 @@ def stop_process(process):
 
 
 # ------------------------------------------------------------------------------------------ stats
+
+def log(message: str):
+    """Progress, on standard error (standard output carries the results)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def load_average() -> str:
+    with open("/proc/loadavg") as handle:
+        return " ".join(handle.read().split()[:3])
+
 
 def median(values):
     return statistics.median(values) if values else float("nan")

@@ -66,7 +66,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 import benchlib
-from benchlib import REPO, DAVConnection, Gateway, median, percentile
+from benchlib import DAVConnection, Gateway, REPO, load_average, log, median, percentile
 
 STATE = os.path.join(REPO, ".bench", "calendar-backends")
 # sync_benchmark.py uses 5262/8092/8083, contacts_benchmark.py 5272, the default backends 5232/8090/8081
@@ -78,15 +78,6 @@ DAV = "{DAV:}"
 CAL = "{urn:ietf:params:xml:ns:caldav}"
 XANDIKOS_INDEX_WARMUP = 6  # untimed REPORTs, see measure()
 GENERATOR = "calendar-bench-1"  # change when make_event changes: the seeded calendars are then seeded again
-
-
-def log(message: str):
-    print(message, file=sys.stderr, flush=True)
-
-
-def load_average() -> str:
-    with open("/proc/loadavg") as handle:
-        return " ".join(handle.read().split()[:3])
 
 
 # --------------------------------------------------------------------------------------------- events

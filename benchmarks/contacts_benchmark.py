@@ -46,7 +46,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 import benchlib
-from benchlib import PASSWORD, REPO, USER, DAVConnection, Gateway, median, percentile, seed_radicale
+from benchlib import DAVConnection, Gateway, PASSWORD, REPO, USER, load_average, log, median, percentile, seed_radicale
 
 STATE = os.path.join(REPO, ".bench", "contacts-backends")
 PORTS = {"RADICALE_PORT": "5272"}
@@ -55,15 +55,6 @@ DEFAULT_QUERY = '"Engineer 7"'  # TITLE:Engineer {i % 13}: a phrase, so "Enginee
 TARGET_GET_ALL_MS = 150.0
 TARGET_CHANGES_MS = 2.0
 TARGET_RPS_RATIO = 0.5
-
-
-def log(message: str):
-    print(message, file=sys.stderr, flush=True)
-
-
-def load_average() -> str:
-    with open("/proc/loadavg") as handle:
-        return " ".join(handle.read().split()[:3])
 
 
 # ------------------------------------------------------------------------------------------ setup

@@ -54,7 +54,7 @@ import tempfile
 import time
 
 import benchlib
-from benchlib import PASSWORD, REPO, USER, Gateway, median, percentile
+from benchlib import Gateway, PASSWORD, REPO, USER, load_average, log, median, percentile
 
 STATE = os.path.join(REPO, ".bench", "push-backends")
 PORTS = {"RADICALE_PORT": "5284"}
@@ -64,15 +64,6 @@ OPEN_BATCH = 50
 EVENT_TIMEOUT = 10.0  # seconds a write's event may take before it counts as missing
 TARGET_MEDIAN_MS = 50.0
 TARGET_KB_PER_CONNECTION = 20.0
-
-
-def log(message: str):
-    print(message, file=sys.stderr, flush=True)
-
-
-def load_average() -> str:
-    with open("/proc/loadavg") as handle:
-        return " ".join(handle.read().split()[:3])
 
 
 def rss_kb(pid: int) -> int:

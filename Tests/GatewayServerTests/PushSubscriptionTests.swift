@@ -64,84 +64,91 @@ extension BobBackedTests {
             }
         }
 
-        static let using = #"["urn:ietf:params:jmap:core","urn:ietf:params:jmap:contacts"]"#
-
-        @Test("§7.2: verification first, then StateChanges; url and keys never returned")
-        func verifiedSubscriptionReceivesStateChanges() async throws {
-            let bob = TestBackends.bob
+        /// A receiver, and a gateway allowed to push to it (plain HTTP on 127.0.0.1).
+        static func withReceiver(
+            _ body: @escaping @Sendable (Receiver, Int, any TestClientProtocol) async throws -> Void
+        ) async throws {
             let receiver = Receiver()
             let gateway = try TestGateway {
                 $0.push.allowInsecureURLs = true
                 $0.push.allowPrivateAddresses = true
             }
             try await receiver.run { port in
-                try await gateway.run { client in
-                    let accountId = try await client.accountId(of: bob)
-                    _ = try await client.contactsCalls(
-                        #"["ContactCard/get",{"accountId":"\#(accountId)","ids":[]},"g"]"#, as: bob)
-                    var (_, body) = try await client.jmap(
-                        #"""
-                        {"using":\#(Self.using),"methodCalls":[["PushSubscription/set",{"create":{"s":{
-                          "deviceClientId":"test-device","url":"http://127.0.0.1:\#(port)/push","types":["ContactCard"]}}},"p"]]}
-                        """#, as: bob)
-                    let created = try #require(
-                        body.methodResponses.first?.arguments["created"]?.objectValue?["s"]?.objectValue)
-                    let id = try #require(created["id"]?.stringValue)
-                    #expect(
-                        created["expires"]?.stringValue?.hasSuffix("Z") == true, "an expiry is set when none is given")
-                    let verification = try #require(
-                        try await receiver.wait { $0["@type"] == .string("PushVerification") })
-                    #expect(verification["pushSubscriptionId"] == .string(id))
-                    let code = try #require(verification["verificationCode"]?.stringValue)
-                    #expect(code.count >= 32, "enough entropy")
+                try await gateway.run { client in try await body(receiver, port, client) }
+            }
+        }
 
-                    // Unverified: a change is not pushed.
-                    _ = try await client.contactsCalls(
-                        #"["ContactCard/set",{"accountId":"\#(accountId)","create":{"c":{"name":{"full":"Unverified"}}}},"s"]"#,
-                        as: bob)
-                    try await Task.sleep(for: .milliseconds(500))
-                    #expect(receiver.bodies.count == 1, "§7.2.2: nothing but the verification before the code is set")
+        static let using = #"["urn:ietf:params:jmap:core","urn:ietf:params:jmap:contacts"]"#
 
-                    (_, body) = try await client.jmap(
-                        #"""
-                        {"using":\#(Self.using),"methodCalls":[
-                          ["PushSubscription/set",{"update":{"\#(id)":{"verificationCode":"wrong"}}},"w"],
-                          ["PushSubscription/set",{"update":{"\#(id)":{"verificationCode":"\#(code)"}}},"v"],
-                          ["PushSubscription/get",{"ids":null},"g"],
-                          ["PushSubscription/get",{"ids":null,"properties":["url"]},"u"]]}
-                        """#, as: bob)
-                    let responses = body.methodResponses
-                    try #require(responses.count == 4)
-                    #expect(
-                        responses[0].arguments["notUpdated"]?.objectValue?[id]?.objectValue?["type"]
-                            == .string("invalidProperties"))
-                    #expect(responses[1].arguments["updated"]?.objectValue?[id] != nil)
-                    let listed = try #require(responses[2].arguments["list"]?.arrayValue?.first?.objectValue)
-                    #expect(listed["url"] == nil && listed["keys"] == nil, "§7.2.1: never returned")
-                    #expect(listed["verificationCode"] == .string(code))
-                    #expect(responses[3].name == "error" && responses[3].arguments["type"] == .string("forbidden"))
+        @Test("§7.2: verification first, then StateChanges; url and keys never returned")
+        func verifiedSubscriptionReceivesStateChanges() async throws {
+            let bob = TestBackends.bob
+            try await Self.withReceiver { receiver, port, client in
+                let accountId = try await client.accountId(of: bob)
+                _ = try await client.contactsCalls(
+                    #"["ContactCard/get",{"accountId":"\#(accountId)","ids":[]},"g"]"#, as: bob)
+                var (_, body) = try await client.jmap(
+                    #"""
+                    {"using":\#(Self.using),"methodCalls":[["PushSubscription/set",{"create":{"s":{
+                      "deviceClientId":"test-device","url":"http://127.0.0.1:\#(port)/push","types":["ContactCard"]}}},"p"]]}
+                    """#, as: bob)
+                let created = try #require(
+                    body.methodResponses.first?.arguments["created"]?.objectValue?["s"]?.objectValue)
+                let id = try #require(created["id"]?.stringValue)
+                #expect(
+                    created["expires"]?.stringValue?.hasSuffix("Z") == true, "an expiry is set when none is given")
+                let verification = try #require(
+                    try await receiver.wait { $0["@type"] == .string("PushVerification") })
+                #expect(verification["pushSubscriptionId"] == .string(id))
+                let code = try #require(verification["verificationCode"]?.stringValue)
+                #expect(code.count >= 32, "enough entropy")
 
-                    let set = try await client.contactsCalls(
-                        #"["ContactCard/set",{"accountId":"\#(accountId)","create":{"c":{"name":{"full":"Verified"}}}},"s"]"#,
-                        as: bob)
-                    let newState = try #require(set.first?.arguments["newState"])
-                    let change = try await receiver.wait {
-                        $0["changed"]?.objectValue?[accountId]?.objectValue?["ContactCard"] == newState
-                    }
-                    #expect(change?["@type"] == .string("StateChange"))
+                // Unverified: a change is not pushed.
+                _ = try await client.contactsCalls(
+                    #"["ContactCard/set",{"accountId":"\#(accountId)","create":{"c":{"name":{"full":"Unverified"}}}},"s"]"#,
+                    as: bob)
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(receiver.bodies.count == 1, "§7.2.2: nothing but the verification before the code is set")
 
-                    (_, body) = try await client.jmap(
-                        #"{"using":\#(Self.using),"methodCalls":[["PushSubscription/set",{"destroy":["\#(id)"]},"d"]]}"#,
-                        as: bob)
-                    #expect(body.methodResponses.first?.arguments["destroyed"] == .array([.string(id)]))
-                    for created in [set.first] {
-                        if let cardId = created?.arguments["created"]?.objectValue?["c"]?.objectValue?["id"]?
-                            .stringValue
-                        {
-                            _ = try await client.contactsCalls(
-                                #"["ContactCard/set",{"accountId":"\#(accountId)","destroy":["\#(cardId)"]},"d"]"#,
-                                as: bob)
-                        }
+                (_, body) = try await client.jmap(
+                    #"""
+                    {"using":\#(Self.using),"methodCalls":[
+                      ["PushSubscription/set",{"update":{"\#(id)":{"verificationCode":"wrong"}}},"w"],
+                      ["PushSubscription/set",{"update":{"\#(id)":{"verificationCode":"\#(code)"}}},"v"],
+                      ["PushSubscription/get",{"ids":null},"g"],
+                      ["PushSubscription/get",{"ids":null,"properties":["url"]},"u"]]}
+                    """#, as: bob)
+                let responses = body.methodResponses
+                try #require(responses.count == 4)
+                #expect(
+                    responses[0].arguments["notUpdated"]?.objectValue?[id]?.objectValue?["type"]
+                        == .string("invalidProperties"))
+                #expect(responses[1].arguments["updated"]?.objectValue?[id] != nil)
+                let listed = try #require(responses[2].arguments["list"]?.arrayValue?.first?.objectValue)
+                #expect(listed["url"] == nil && listed["keys"] == nil, "§7.2.1: never returned")
+                #expect(listed["verificationCode"] == .string(code))
+                #expect(responses[3].name == "error" && responses[3].arguments["type"] == .string("forbidden"))
+
+                let set = try await client.contactsCalls(
+                    #"["ContactCard/set",{"accountId":"\#(accountId)","create":{"c":{"name":{"full":"Verified"}}}},"s"]"#,
+                    as: bob)
+                let newState = try #require(set.first?.arguments["newState"])
+                let change = try await receiver.wait {
+                    $0["changed"]?.objectValue?[accountId]?.objectValue?["ContactCard"] == newState
+                }
+                #expect(change?["@type"] == .string("StateChange"))
+
+                (_, body) = try await client.jmap(
+                    #"{"using":\#(Self.using),"methodCalls":[["PushSubscription/set",{"destroy":["\#(id)"]},"d"]]}"#,
+                    as: bob)
+                #expect(body.methodResponses.first?.arguments["destroyed"] == .array([.string(id)]))
+                for created in [set.first] {
+                    if let cardId = created?.arguments["created"]?.objectValue?["c"]?.objectValue?["id"]?
+                        .stringValue
+                    {
+                        _ = try await client.contactsCalls(
+                            #"["ContactCard/set",{"accountId":"\#(accountId)","destroy":["\#(cardId)"]},"d"]"#,
+                            as: bob)
                     }
                 }
             }
@@ -150,93 +157,78 @@ extension BobBackedTests {
         @Test("§7.2 with keys: the verification and every StateChange arrive encrypted (RFC 8291)")
         func subscriptionWithKeysIsEncrypted() async throws {
             let bob = TestBackends.bob
-            let receiver = Receiver()
             let userAgent = WebPushUserAgent()
-            let gateway = try TestGateway {
-                $0.push.allowInsecureURLs = true
-                $0.push.allowPrivateAddresses = true
-            }
-            try await receiver.run { port in
-                try await gateway.run { client in
-                    let accountId = try await client.accountId(of: bob)
-                    var (_, body) = try await client.jmap(
-                        #"""
-                        {"using":\#(Self.using),"methodCalls":[["PushSubscription/set",{"create":{"s":{
-                          "deviceClientId":"test-device","url":"http://127.0.0.1:\#(port)/push",
-                          "keys":\#(userAgent.keysJSON)}}},"p"]]}
-                        """#, as: bob)
-                    let id = try #require(
-                        body.methodResponses.first?.arguments["created"]?.objectValue?["s"]?.objectValue?["id"]?
-                            .stringValue)
-                    let deadline = ContinuousClock.now + .seconds(5)
-                    while receiver.raw.isEmpty, ContinuousClock.now < deadline {
-                        try await Task.sleep(for: .milliseconds(20))
-                    }
-                    let first = try #require(receiver.raw.first)
-                    #expect(first.encoding == "aes128gcm")
-                    #expect(
-                        !String(decoding: first.body, as: UTF8.self).contains("PushVerification"), "not in the clear")
-                    let verification = try #require(
-                        try JSONCoding.decode(JSONObject.self, from: userAgent.decrypt(first.body)))
-                    #expect(verification["pushSubscriptionId"] == .string(id))
-                    let code = try #require(verification["verificationCode"]?.stringValue)
-                    (_, body) = try await client.jmap(
-                        #"""
-                        {"using":\#(Self.using),"methodCalls":[
-                          ["PushSubscription/set",{"update":{"\#(id)":{"verificationCode":"\#(code)"}}},"v"]]}
-                        """#, as: bob)
-                    #expect(body.methodResponses.first?.arguments["updated"]?.objectValue?[id] != nil)
-
-                    let set = try await client.contactsCalls(
-                        #"["ContactCard/set",{"accountId":"\#(accountId)","create":{"c":{"name":{"full":"Sealed"}}}},"s"]"#,
-                        as: bob)
-                    let newState = try #require(set.first?.arguments["newState"])
-                    var change: JSONObject?
-                    while change == nil, ContinuousClock.now < deadline + .seconds(5) {
-                        change = receiver.raw.dropFirst().lazy.compactMap { try? userAgent.decrypt($0.body) }
-                            .compactMap { try? JSONCoding.decode(JSONObject.self, from: $0) }
-                            .first { $0["changed"]?.objectValue?[accountId]?.objectValue?["ContactCard"] == newState }
-                        if change == nil { try await Task.sleep(for: .milliseconds(20)) }
-                    }
-                    #expect(change?["@type"] == .string("StateChange"))
-                    #expect(receiver.raw.allSatisfy { $0.encoding == "aes128gcm" })
-                    if let cardId = set.first?.arguments["created"]?.objectValue?["c"]?.objectValue?["id"]?.stringValue
-                    {
-                        _ = try await client.contactsCalls(
-                            #"["ContactCard/set",{"accountId":"\#(accountId)","destroy":["\#(cardId)"]},"d"]"#, as: bob)
-                    }
-                    _ = try await client.jmap(
-                        #"{"using":\#(Self.using),"methodCalls":[["PushSubscription/set",{"destroy":["\#(id)"]},"d"]]}"#,
-                        as: bob)
+            try await Self.withReceiver { receiver, port, client in
+                let accountId = try await client.accountId(of: bob)
+                var (_, body) = try await client.jmap(
+                    #"""
+                    {"using":\#(Self.using),"methodCalls":[["PushSubscription/set",{"create":{"s":{
+                      "deviceClientId":"test-device","url":"http://127.0.0.1:\#(port)/push",
+                      "keys":\#(userAgent.keysJSON)}}},"p"]]}
+                    """#, as: bob)
+                let id = try #require(
+                    body.methodResponses.first?.arguments["created"]?.objectValue?["s"]?.objectValue?["id"]?
+                        .stringValue)
+                let deadline = ContinuousClock.now + .seconds(5)
+                while receiver.raw.isEmpty, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
                 }
+                let first = try #require(receiver.raw.first)
+                #expect(first.encoding == "aes128gcm")
+                #expect(
+                    !String(decoding: first.body, as: UTF8.self).contains("PushVerification"), "not in the clear")
+                let verification = try #require(
+                    try JSONCoding.decode(JSONObject.self, from: userAgent.decrypt(first.body)))
+                #expect(verification["pushSubscriptionId"] == .string(id))
+                let code = try #require(verification["verificationCode"]?.stringValue)
+                (_, body) = try await client.jmap(
+                    #"""
+                    {"using":\#(Self.using),"methodCalls":[
+                      ["PushSubscription/set",{"update":{"\#(id)":{"verificationCode":"\#(code)"}}},"v"]]}
+                    """#, as: bob)
+                #expect(body.methodResponses.first?.arguments["updated"]?.objectValue?[id] != nil)
+
+                let set = try await client.contactsCalls(
+                    #"["ContactCard/set",{"accountId":"\#(accountId)","create":{"c":{"name":{"full":"Sealed"}}}},"s"]"#,
+                    as: bob)
+                let newState = try #require(set.first?.arguments["newState"])
+                var change: JSONObject?
+                while change == nil, ContinuousClock.now < deadline + .seconds(5) {
+                    change = receiver.raw.dropFirst().lazy.compactMap { try? userAgent.decrypt($0.body) }
+                        .compactMap { try? JSONCoding.decode(JSONObject.self, from: $0) }
+                        .first { $0["changed"]?.objectValue?[accountId]?.objectValue?["ContactCard"] == newState }
+                    if change == nil { try await Task.sleep(for: .milliseconds(20)) }
+                }
+                #expect(change?["@type"] == .string("StateChange"))
+                #expect(receiver.raw.allSatisfy { $0.encoding == "aes128gcm" })
+                if let cardId = set.first?.arguments["created"]?.objectValue?["c"]?.objectValue?["id"]?.stringValue {
+                    _ = try await client.contactsCalls(
+                        #"["ContactCard/set",{"accountId":"\#(accountId)","destroy":["\#(cardId)"]},"d"]"#, as: bob)
+                }
+                _ = try await client.jmap(
+                    #"{"using":\#(Self.using),"methodCalls":[["PushSubscription/set",{"destroy":["\#(id)"]},"d"]]}"#,
+                    as: bob)
             }
         }
 
         @Test("§8.6: a push service's redirect is not followed")
         func redirectsAreNotFollowed() async throws {
             let bob = TestBackends.bob
-            let receiver = Receiver()
-            let gateway = try TestGateway {
-                $0.push.allowInsecureURLs = true
-                $0.push.allowPrivateAddresses = true
-            }
-            try await receiver.run { port in
-                try await gateway.run { client in
-                    let (_, body) = try await client.jmap(
-                        #"""
-                        {"using":\#(Self.using),"methodCalls":[["PushSubscription/set",{"create":{"s":{
-                          "deviceClientId":"test-device","url":"http://127.0.0.1:\#(port)/redirect"}}},"p"]]}
-                        """#, as: bob)
-                    #expect(body.methodResponses.first?.arguments["created"]?.objectValue?["s"] != nil)
-                    var failed = try await client.metric("jmap_push_deliveries_total", labels: #"result="failed""#)
-                    let deadline = ContinuousClock.now + .seconds(5)
-                    while failed != 1, ContinuousClock.now < deadline {
-                        try await Task.sleep(for: .milliseconds(20))
-                        failed = try await client.metric("jmap_push_deliveries_total", labels: #"result="failed""#)
-                    }
-                    #expect(failed == 1, "the verification's 307 ends its delivery")
-                    #expect(receiver.raw.isEmpty, "nothing reached the redirect's target")
+            try await Self.withReceiver { receiver, port, client in
+                let (_, body) = try await client.jmap(
+                    #"""
+                    {"using":\#(Self.using),"methodCalls":[["PushSubscription/set",{"create":{"s":{
+                      "deviceClientId":"test-device","url":"http://127.0.0.1:\#(port)/redirect"}}},"p"]]}
+                    """#, as: bob)
+                #expect(body.methodResponses.first?.arguments["created"]?.objectValue?["s"] != nil)
+                var failed = try await client.metric("jmap_push_deliveries_total", labels: #"result="failed""#)
+                let deadline = ContinuousClock.now + .seconds(5)
+                while failed != 1, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                    failed = try await client.metric("jmap_push_deliveries_total", labels: #"result="failed""#)
                 }
+                #expect(failed == 1, "the verification's 307 ends its delivery")
+                #expect(receiver.raw.isEmpty, "nothing reached the redirect's target")
             }
         }
 
