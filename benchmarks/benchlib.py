@@ -8,6 +8,7 @@ import http.client
 import json
 import math
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -193,6 +194,16 @@ def stop_process(process):
 
 
 # ------------------------------------------------------------------------------------------ stats
+
+def prepare_run(binary: str) -> str:
+    """Lets a TERM stop the run like a Ctrl-C does (through the finally blocks that stop what was
+    started), and returns the gateway binary's absolute path, which must exist."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    binary = os.path.abspath(binary)
+    if not os.access(binary, os.X_OK):
+        raise SystemExit(f"no gateway binary at {binary} (swift build -c release, or pass --binary)")
+    return binary
+
 
 def log(message: str):
     """Progress, on standard error (standard output carries the results)."""

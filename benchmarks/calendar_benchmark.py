@@ -57,8 +57,6 @@ import json
 import os
 import random
 import shutil
-import signal
-import sys
 import tempfile
 import threading
 import time
@@ -749,12 +747,7 @@ def main():
     parser.add_argument("--json", default=None, help="also write the results as JSON to this file")
     args = parser.parse_args()
     month_bounds(args.month)  # fails early on a bad month
-    # a TERM stops the run like a Ctrl-C does: through the finally blocks that stop what was started
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-
-    binary = os.path.abspath(args.binary)
-    if not os.access(binary, os.X_OK):
-        raise SystemExit(f"no gateway binary at {binary} (swift build -c release, or pass --binary)")
+    binary = benchlib.prepare_run(args.binary)
     servers = args.servers.split(",")
     log(f"load average: {load_average()} ({os.cpu_count()} cores)")
     workdir = tempfile.mkdtemp(prefix="calendar-bench-")

@@ -37,7 +37,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -333,12 +332,7 @@ def main():
     parser.add_argument("--reseed", action="store_true", help="seed the address book even if it looks seeded")
     parser.add_argument("--json", default=None, help="also write the results as JSON to this file")
     args = parser.parse_args()
-    # a TERM stops the run like a Ctrl-C does: through the finally blocks that stop what was started
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-
-    binary = os.path.abspath(args.binary)
-    if not os.access(binary, os.X_OK):
-        raise SystemExit(f"no gateway binary at {binary} (swift build -c release, or pass --binary)")
+    binary = benchlib.prepare_run(args.binary)
     wrk = ensure_wrk()
     hello_binary = os.path.abspath(args.hello_binary) if args.hello_binary else build_hello(args.hello_scratch)
     load_before = load_average()

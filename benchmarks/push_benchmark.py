@@ -48,8 +48,6 @@ import json
 import os
 import resource
 import shutil
-import signal
-import sys
 import tempfile
 import time
 
@@ -500,12 +498,7 @@ def main():
     parser.add_argument("--clients", type=int, default=500, help="the large client count (default 500)")
     parser.add_argument("--json", default=None, help="also write the results as JSON to this file")
     args = parser.parse_args()
-    # a TERM stops the run like a Ctrl-C does: through the finally blocks that stop what was started
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-
-    binary = os.path.abspath(args.binary)
-    if not os.access(binary, os.X_OK):
-        raise SystemExit(f"no gateway binary at {binary} (swift build -c release, or pass --binary)")
+    binary = benchlib.prepare_run(args.binary)
     raise_nofile(args.clients * 2 + 256)  # ours, and the gateway's, which inherits it
     load_before = load_average()
     log(f"load average: {load_before} ({os.cpu_count()} cores)")
