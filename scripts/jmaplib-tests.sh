@@ -101,6 +101,8 @@ cat > "$workdir/config.toml" <<EOF
 listen = "127.0.0.1:$port"
 [backend]
 url = "$RADICALE_URL"
+# The push test's direct PUT on Radicale is found by the poller within this (plus 1 s).
+poll_interval = "1s"
 [cache]
 path = "$workdir/cache"
 # The PushSubscription test's receiver is plain HTTP on 127.0.0.1.
@@ -129,7 +131,7 @@ echo "gateway pid $gateway_pid ready on $base_url (cache $workdir/cache)"
 # ---------------------------------------------------------------------------------------------------------
 section "pytest Tests/jmaplib $*"
 status=0
-JMAPLIB_GATEWAY_URL="$base_url" JMAPLIB_USER=alice JMAPLIB_PASSWORD="${ALICE_PASSWORD:-alice-pw}" \
+JMAPLIB_GATEWAY_URL="$base_url" JMAPLIB_DAV_ADDRESS_BOOK="$(env_value RADICALE_AB_ALICE)" JMAPLIB_USER=alice JMAPLIB_PASSWORD="${ALICE_PASSWORD:-alice-pw}" \
   PYTHONDONTWRITEBYTECODE=1 "$VENV/bin/python" -m pytest -p no:cacheprovider -rA "$REPO/Tests/jmaplib" "$@" ||
   status=$?
 

@@ -5,9 +5,12 @@ receiving the StateChange of a ContactCard/set made through the gateway, with th
 """
 from __future__ import annotations
 
+import base64
 import http.server
+import os
 import threading
 import time
+import urllib.request
 
 from jmap.client import JMAPClient
 from jmap.push import EventSourceClient, Ping, PushKeyPair, WebSocketClient, read_push, verification_update
@@ -41,6 +44,7 @@ def test_event_source_pushes_a_set(client: JMAPClient, run_token: str) -> None:
         try:
             for event in events:
                 if isinstance(event, Ping):
+                    assert event.interval == 1, "§7.3: the ping carries the interval asked for"
                     connected.set()  # the stream is open: the write may go
                 elif isinstance(event, StateChange):
                     received.append(event)
@@ -159,3 +163,52 @@ def test_push_subscription_with_keys(client: JMAPClient, run_token: str) -> None
         assert destroyed.result.destroyed == [subscription_id]
     finally:
         receiver.shutdown()
+
+
+def test_event_source_closes_after_state_and_sees_direct_dav_writes(client: JMAPClient, run_token: str) -> None:
+    """closeafter=state through jmaplib's client: the stream ends after the first StateChange, which here is
+    a vCard PUT made directly on Radicale, behind the gateway's back, found by its poller."""
+    account_id = client.session.primary_accounts[CONTACTS]
+    book = os.environ.get("JMAPLIB_DAV_ADDRESS_BOOK")
+    assert book, "JMAPLIB_DAV_ADDRESS_BOOK is not set (run scripts/jmaplib-tests.sh)"
+    with client.batch() as batch:
+        before = batch.contacts.contact_card.get(ids=[])  # the cache is filled, so the next change is ours
+    source = EventSourceClient(client, types=["ContactCard"], close_after_state=True, ping=1)
+    received: list[StateChange] = []
+    opened = threading.Event()
+    ended = threading.Event()
+
+    def listen() -> None:
+        for event in source.events():
+            if isinstance(event, Ping):
+                opened.set()
+            elif isinstance(event, StateChange):
+                received.append(event)
+        ended.set()
+
+    threading.Thread(target=listen, daemon=True).start()
+    assert opened.wait(10), "no ping within 10 s"
+    uid = f"direct-{run_token}"
+    href = book.rstrip("/") + f"/{uid}.vcf"
+    card = f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:Direct {run_token}\r\nN:{run_token};Direct;;;\r\nEND:VCARD\r\n"
+    authorization = "Basic " + base64.b64encode(
+        f"{os.environ.get('JMAPLIB_USER', 'alice')}:{os.environ.get('JMAPLIB_PASSWORD', 'alice-pw')}".encode()).decode()
+
+    def dav(method: str, body: bytes | None = None) -> int:
+        headers = {"Authorization": authorization}
+        if body is not None:
+            headers["Content-Type"] = "text/vcard; charset=utf-8"
+        with urllib.request.urlopen(urllib.request.Request(href, data=body, method=method, headers=headers)) as answer:
+            return answer.status
+
+    assert dav("PUT", card.encode()) in (200, 201, 204)
+    try:
+        assert ended.wait(15), "closeafter=state: the stream did not end within poll_interval + margin"
+        assert len(received) == 1, received
+        pushed = received[0].states_for(account_id).get("ContactCard")
+        assert pushed and pushed != before.result.state
+        with client.batch() as batch:
+            after = batch.contacts.contact_card.get(ids=[])
+        assert after.result.state == pushed, "§7.1: the pushed state is what /get returns"
+    finally:
+        dav("DELETE")
