@@ -49,10 +49,9 @@ final class PushSubscriptions: Service, Sendable {
     private let maxLifetime: Duration
     private let deliveryTimeout: Duration
     private let logger: Logger
-    /// Its own client, which never follows a redirect: a push service's 3xx could otherwise send the
-    /// gateway to an address the url policy refused.
-    private let httpClient = HTTPClient(
-        eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+    /// Clients pinned to the checked addresses that never follow a redirect: a push service's 3xx, or
+    /// its name resolving anew, could otherwise send the gateway to an address the url policy refused.
+    private let clients = PushClients()
     private let delivered: Counter
     private let failed: Counter
 
@@ -162,7 +161,7 @@ final class PushSubscriptions: Service, Sendable {
         }
         guard case .string(let url)? = object["url"] else { throw .invalidProperties(["url"], "A url is required.") }
         let encryption = try Self.encryption(object["keys"])
-        if let refusal = await policy.refusal(for: url) { throw .invalidProperties(["url"], refusal) }
+        if case .refused(let reason) = await policy.check(url) { throw .invalidProperties(["url"], reason) }
         if let code = object["verificationCode"], code != .null {
             throw .invalidProperties(["verificationCode"], "The server sends the verification code (§7.2.2).")
         }
@@ -302,13 +301,15 @@ final class PushSubscriptions: Service, Sendable {
             request.body = .bytes(ByteBuffer(data: body))
             // Checked again at each try: what the host name resolves to may have changed since the
             // subscription was created.
-            if let refusal = await policy.refusal(for: url) {
-                logger.notice("push url refused", metadata: ["reason": "\(refusal)"])
+            let target: PushURLPolicy.Target
+            switch await policy.check(url) {
+            case .allowed(let allowed): target = allowed
+            case .refused(let reason):
+                logger.notice("push url refused", metadata: ["reason": "\(reason)"])
                 return .failed
             }
             do {
-                let response = try await httpClient.execute(
-                    request, timeout: .milliseconds(Int64(deliveryTimeout / .milliseconds(1))))
+                let response = try await send(request, to: target)
                 if (200..<300).contains(response.status.code) { return .delivered }
                 if [404, 410].contains(response.status.code) { return .gone }
                 if (300..<400).contains(response.status.code) {
@@ -332,11 +333,28 @@ final class PushSubscriptions: Service, Sendable {
         return .failed
     }
 
-    /// Ends every delivery and the push client when the gateway stops.
+    /// Sends to the target's checked addresses in turn (IPv4 first) until one answers.
+    private func send(_ request: HTTPClientRequest, to target: PushURLPolicy.Target) async throws
+        -> HTTPClientResponse
+    {
+        let addresses: [String?] = target.addresses.isEmpty ? [nil] : target.addresses
+        var lastError: (any Error)?
+        for address in addresses {
+            do {
+                return try await clients.client(host: target.host, address: address).execute(
+                    request, timeout: .milliseconds(Int64(deliveryTimeout / .milliseconds(1))))
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError ?? CancellationError()
+    }
+
+    /// Ends every delivery and the push clients when the gateway stops.
     func run() async throws {
         try? await gracefulShutdown()
         for subscription in subscriptions.withLock({ Array($0.values) }) { subscription.delivery?.cancel() }
-        try await httpClient.shutdown()
+        await clients.shutdown()
     }
 
     // MARK: support

@@ -90,7 +90,7 @@ extension BobBackedTests {
                 var (_, body) = try await client.jmap(
                     #"""
                     {"using":\#(Self.using),"methodCalls":[["PushSubscription/set",{"create":{"s":{
-                      "deviceClientId":"test-device","url":"http://127.0.0.1:\#(port)/push","types":["ContactCard"]}}},"p"]]}
+                      "deviceClientId":"test-device","url":"http://localhost:\#(port)/push","types":["ContactCard"]}}},"p"]]}
                     """#, as: bob)
                 let created = try #require(
                     body.methodResponses.first?.arguments["created"]?.objectValue?["s"]?.objectValue)
