@@ -61,7 +61,12 @@ public enum GatewayApplication {
             router: router,
             server: .http1WebSocketUpgrade(
                 webSocketRouter: router,
-                configuration: .init(http1: .init(additionalChannelHandlers: [ClientDisconnectHandler()]))),
+                configuration: .init(
+                    http1: .init(additionalChannelHandlers: [ClientDisconnectHandler()]),
+                    // A request may come as one frame of up to maxSizeRequest (the default 16 KB would
+                    // refuse an ordinary /set); a client that does not answer the close frame of a
+                    // shutdown delays it at most closeTimeout.
+                    ws: .init(maxFrameSize: configuration.limits.maxSizeRequest, closeTimeout: .seconds(5)))),
             configuration: .init(
                 address: .hostname(configuration.server.host, port: configuration.server.port),
                 serverName: "jmap-gateway"

@@ -5,6 +5,7 @@ import HummingbirdWebSocket
 import JMAPCore
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// JMAP over WebSocket (RFC 8887): the `jmap` subprotocol on an authenticated upgrade of
 /// `/jmap/ws`. Request messages are answered like the HTTP API (same processing, limits and sync);
@@ -33,7 +34,11 @@ struct WebSocketRoute: Sendable {
             guard offered.contains("jmap") else { return .dontUpgrade }
             return .upgrade([.secWebSocketProtocol: "jmap"])
         } onUpgrade: { inbound, outbound, context in
-            try await session(inbound: inbound, outbound: outbound, context: context)
+            // A graceful shutdown waits for every connection: the session ends (and the socket closes)
+            // when it begins, rather than when the client next speaks.
+            try await cancelWhenGracefulShutdown {
+                try await session(inbound: inbound, outbound: outbound, context: context)
+            }
         }
     }
 

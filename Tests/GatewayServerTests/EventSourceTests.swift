@@ -226,6 +226,23 @@ extension BobBackedTests {
             }
         }
 
+        @Test("a graceful shutdown ends open event sources, so the server can stop")
+        func shutdownEndsOpenStreams() async throws {
+            let bob = TestBackends.bob
+            let streams = Collected<EventStream>()
+            let stopped = try await finishes(within: .seconds(10)) {
+                try await TestGateway().run { client in
+                    let port = try #require(client.port)
+                    let stream = try await EventStream(port: port, query: "types=*&closeafter=no&ping=0", user: bob)
+                    #expect(stream.status == 200)
+                    streams.append(stream)
+                }
+            }
+            #expect(stopped, "the server stopped without waiting on the stream")
+            let stream = try #require(streams.items.first)
+            #expect(try await stream.next(timeout: .seconds(5)) == nil, "the stream ended")
+        }
+
         @Test("§7.3: bad closeafter or ping is a 400 problem; no credentials is 401")
         func badArguments() async throws {
             try await TestGateway().run { client in

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import JMAPCore
 import Logging
+import Synchronization
 import TestSupport
 import Testing
 
@@ -31,6 +32,31 @@ struct TestGateway {
         let app = try GatewayApplication.build(configuration: configuration, logger: logger)
         defer { try? FileManager.default.removeItem(atPath: configuration.cache.path) }
         return try await app.test(.live, body)
+    }
+}
+
+/// Values gathered by concurrent tasks of a test.
+final class Collected<Element: Sendable>: Sendable {
+    private let storage = Mutex<[Element]>([])
+    var items: [Element] { storage.withLock { $0 } }
+    func append(_ item: Element) { storage.withLock { $0.append(item) } }
+}
+
+/// Whether `body` finished within `limit`; when it did not, it is cancelled (so a test that would hang
+/// fails instead).
+func finishes(within limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws -> Bool {
+    try await withThrowingTaskGroup(of: Bool.self) { group in
+        group.addTask {
+            try await body()
+            return true
+        }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return false
+        }
+        let first = try await group.next() ?? false
+        group.cancelAll()
+        return first
     }
 }
 

@@ -11,13 +11,6 @@ import Testing
 /// JMAP over WebSocket (RFC 8887) over a real connection: the session's capability, a Request answered
 /// like the HTTP API, a RequestError for a bad one, WebSocketPushEnable then a StateChange after a
 /// ContactCard/set and after a vCard PUT directly on Radicale, and WebSocketPushDisable.
-/// What a WebSocket client's handler received, for the test to check afterwards.
-private final class Collected: Sendable {
-    private let received = Mutex<[JSONObject]>([])
-    var messages: [JSONObject] { received.withLock { $0 } }
-    func append(_ message: JSONObject) { received.withLock { $0.append(message) } }
-}
-
 extension BobBackedTests {
     @Suite struct WebSocketTests {
         @Test("RFC 8887: requests, errors and pushes over one WebSocket")
@@ -45,12 +38,12 @@ extension BobBackedTests {
                 let uid = "ws-\(UUID().uuidString.lowercased())"
                 let cardURL = try #require(URL(string: book.absoluteString + "\(uid).vcf"))
                 defer { Task { try? await bob.davClient.delete(cardURL) } }
-                let collected = Collected()
+                let collected = Collected<JSONObject>()
                 // A missing message fails the test after 15 s instead of hanging it.
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         try await Task.sleep(for: .seconds(15))
-                        throw TestBackendsError("WebSocket messages missing; got \(collected.messages)")
+                        throw TestBackendsError("WebSocket messages missing; got \(collected.items)")
                     }
                     group.addTask {
                         try await WebSocketClient.connect(
@@ -93,7 +86,7 @@ extension BobBackedTests {
                     try await group.next()
                     group.cancelAll()
                 }
-                let messages = collected.messages
+                let messages = collected.items
                 try #require(messages.count == 5)
                 // §4.3.4: the Response carries the request's id and the HTTP API's answer.
                 #expect(messages[0]["@type"] == .string("Response") && messages[0]["requestId"] == .string("r1"))
@@ -121,6 +114,67 @@ extension BobBackedTests {
                         #"["ContactCard/set",{"accountId":"\#(accountId)","destroy":["\#(id)"]},"d"]"#, as: bob)
                 }
             }
+        }
+
+        @Test("a Request of more than 16 KB in one frame is answered (frames may be as large as maxSizeRequest)")
+        func largeFrame() async throws {
+            let bob = TestBackends.bob
+            let answers = Collected<JSONObject>()
+            try await TestGateway().run { client in
+                let url = "ws://127.0.0.1:\(try #require(client.port))/jmap/ws"
+                var configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 20)
+                configuration.additionalHeaders = [
+                    .authorization: bob.basicAuthorization, .secWebSocketProtocol: "jmap",
+                ]
+                let padding = String(repeating: "x", count: 40_000)
+                let finished = try await finishes(within: .seconds(10)) { [configuration] in
+                    try await WebSocketClient.connect(
+                        url: url, configuration: configuration, logger: Logger(label: "ws-test")
+                    ) { inbound, outbound, _ in
+                        try await outbound.write(
+                            .text(
+                                #"{"@type":"Request","id":"big","using":["urn:ietf:params:jmap:core"],"methodCalls":[["Core/echo",{"padding":"\#(padding)"},"e"]]}"#
+                            ))
+                        var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                        if case .text(let text)? = try await messages.next() {
+                            answers.append(try JSONCoding.decode(JSONObject.self, from: Data(text.utf8)))
+                        }
+                    }
+                }
+                #expect(finished)
+            }
+            let answer = try #require(answers.items.first)
+            #expect(answer["@type"] == .string("Response") && answer["requestId"] == .string("big"))
+            let echoed = answer["methodResponses"]?.arrayValue?.first?.arrayValue?[1].objectValue?["padding"]
+            #expect(echoed?.stringValue?.count == 40_000)
+        }
+
+        @Test("a graceful shutdown ends open WebSocket sessions, even with a client that does not answer")
+        func shutdownEndsSessions() async throws {
+            let bob = TestBackends.bob
+            let stopped = try await finishes(within: .seconds(12)) {
+                try await TestGateway().run { client in
+                    let url = "ws://127.0.0.1:\(try #require(client.port))/jmap/ws"
+                    var configuration = WebSocketClientConfiguration()
+                    configuration.additionalHeaders = [
+                        .authorization: bob.basicAuthorization, .secWebSocketProtocol: "jmap",
+                    ]
+                    let (openedStream, opened) = AsyncStream<Void>.makeStream()
+                    // The client never reads again, so it never answers the server's close frame.
+                    Task { [configuration, opened] in
+                        try await WebSocketClient.connect(
+                            url: url, configuration: configuration, logger: Logger(label: "ws-test")
+                        ) { _, outbound, _ in
+                            try await outbound.write(.text(#"{"@type":"WebSocketPushEnable","dataTypes":null}"#))
+                            opened.yield()
+                            try await Task.sleep(for: .seconds(60))
+                        }
+                    }
+                    var iterator = openedStream.makeAsyncIterator()
+                    await iterator.next()
+                }
+            }
+            #expect(stopped, "the server stopped within the WebSocket close timeout")
         }
     }
 }

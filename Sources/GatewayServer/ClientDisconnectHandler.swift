@@ -2,11 +2,13 @@ import NIOCore
 import NIOHTTPTypes
 import Synchronization
 
-/// Tells a long-lived response that its client has gone. The server allows half-closure, so a client
-/// closing its socket only closes the connection's input; a response that writes nothing for a while
-/// (an event source without pings, for an account that does not change) would otherwise keep its task,
-/// its push channel and its socket until a write failed, which may be never. Installed on every HTTP/1
-/// connection; a client that half-closes on purpose and still reads is not one an event source serves.
+/// Tells a long-lived response (an event source) when to end: when its client has gone, or when the
+/// server is shutting down. The server allows half-closure, so a client closing its socket only closes
+/// the connection's input; a response that writes nothing for a while (no pings, an account that does
+/// not change) would otherwise keep its task, its push channel and its socket until a write failed,
+/// which may be never. And a graceful shutdown waits for every open response, so one that does not end
+/// when the server quiesces keeps the process from exiting. Installed on every HTTP/1 connection; a
+/// client that half-closes on purpose and still reads is not one an event source serves.
 final class ClientDisconnectHandler: ChannelInboundHandler, RemovableChannelHandler, Sendable {
     typealias InboundIn = HTTPRequestPart
 
@@ -19,7 +21,7 @@ final class ClientDisconnectHandler: ChannelInboundHandler, RemovableChannelHand
     private let state = Mutex(State())
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event as? ChannelEvent == .inputClosed { clientWent() }
+        if event as? ChannelEvent == .inputClosed || event is ChannelShouldQuiesceEvent { clientWent() }
         context.fireUserInboundEventTriggered(event)
     }
 
@@ -28,7 +30,8 @@ final class ClientDisconnectHandler: ChannelInboundHandler, RemovableChannelHand
         context.fireChannelInactive()
     }
 
-    /// Runs `action` once when the client goes, at once if it has gone. The token takes it back.
+    /// Runs `action` once when the client goes or the server quiesces, at once if that happened. The
+    /// token takes it back.
     @discardableResult
     func onDisconnect(_ action: @escaping @Sendable () -> Void) -> Int? {
         let token = state.withLock { state -> Int? in
