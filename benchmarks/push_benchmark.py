@@ -26,6 +26,11 @@ so the gateway fans each change of her account out to every open channel.
       client must have seen the destroy's state before the next write starts.
       Reported: median and p95 over all (client, write) latencies, the median over the writes of the
       slowest client's latency, and the median of the set request's own round trip.
+  (b) the bare-DAV baseline, in the same run against the same Radicale: a DAV client PUTting the same
+      kind of small vCard into alice's address book on a keep-alive connection (If-None-Match: *), timed
+      from before the PUT to its answer (then DELETEd, untimed), --writes times. DAV has no push, so this
+      is the least any change notification can take: the write itself. Reported with the ratio of the
+      1-client event latency to it.
 
 Arrival times are taken by the benchmark's single Python event loop, which reads all 500 sockets: at 500
 clients they include the loop's own time to get round to each socket (a few ms on a small machine).
@@ -50,9 +55,10 @@ import resource
 import shutil
 import tempfile
 import time
+import urllib.parse
 
 import benchlib
-from benchlib import Gateway, PASSWORD, REPO, USER, load_average, log, median, percentile
+from benchlib import DAVConnection, Gateway, PASSWORD, REPO, USER, load_average, log, median, percentile
 
 STATE = os.path.join(REPO, ".bench", "push-backends")
 PORTS = {"RADICALE_PORT": "5284"}
@@ -413,7 +419,31 @@ async def measure_async(args, gateway: Gateway, account: str, memory_kind: str |
     return results
 
 
-def measure(args, binary: str, base: str, workdir: str) -> dict:
+def bare_put_baseline(base: str, book: str, writes: int) -> dict:
+    """(b): a bare DAV client's PUT of a small vCard, the write a gateway push follows."""
+    connection = DAVConnection(base)
+    path = urllib.parse.urlsplit(book).path.rstrip("/")
+    times = []
+    try:
+        for number in range(writes + 1):  # the first is a warm-up
+            uid = f"bare-push-{os.getpid()}-{number}"
+            card = (f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:Bare {number}\r\nN:{number};Bare;;;\r\n"
+                    "END:VCARD\r\n").encode()
+            started = time.perf_counter()
+            status, _, data = connection.request("PUT", f"{path}/{uid}.vcf", card,
+                                                 {"Content-Type": "text/vcard; charset=utf-8", "If-None-Match": "*"})
+            elapsed = (time.perf_counter() - started) * 1000
+            assert status in (200, 201, 204), (status, data[:300])
+            if number:
+                times.append(elapsed)
+            status, _, data = connection.request("DELETE", f"{path}/{uid}.vcf")
+            assert status in (200, 204), (status, data[:300])
+    finally:
+        connection.close()
+    return {"writes": writes, "median": median(times), "p95": percentile(times, 0.95)}
+
+
+def measure(args, binary: str, base: str, book: str, workdir: str) -> dict:
     """Each memory kind in a gateway of its own, so each starts from a process that has not yet freed
     (and so could reuse) memory of other connections; then the latency runs in another."""
     results = {"notes": [], "memory": {}}
@@ -437,6 +467,8 @@ def measure(args, binary: str, base: str, workdir: str) -> dict:
             results["memory"][kind] = run["memory"]
         else:
             results["latency"], results["rssEndKB"], results["fdsEnd"] = run["latency"], run["rssEndKB"], run["fdsEnd"]
+    log(f"bare DAV: {args.writes} vCard PUTs directly on Radicale ...")
+    results["barePut"] = bare_put_baseline(base, book, args.writes)
     return results
 
 
@@ -464,7 +496,13 @@ def table(r: dict, args, binary: str) -> str:
             + (f"| median ≤ {TARGET_MEDIAN_MS:.0f} ms | "
                f"{verdict(run['median'] <= TARGET_MEDIAN_MS and run['samples'] == run['expected'])} |"
                if target else "| | |"))
+    bare = r["barePut"]
     lines += [
+        "",
+        f"Bare DAV, same run: a vCard PUT directly on Radicale takes {bare['median']:.1f} ms median "
+        f"(p95 {bare['p95']:.1f} ms, {bare['writes']} PUTs): the write alone, which DAV never announces. "
+        f"Write → event with 1 client / bare PUT: {one['median'] / bare['median']:.2f}; with {many['clients']}: "
+        f"{many['median'] / bare['median']:.2f}.",
         "",
         f"| memory, {args.clients} idle connections (a fresh gateway each) | RSS before | RSS with them "
         "| per connection | RSS 2 s after closing | gateway fds before / open / closed | target | |",
@@ -506,7 +544,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix="push-bench-")
     try:
         env = benchlib.backends("start", ["radicale"], STATE, PORTS)
-        results = measure(args, binary, env["RADICALE_URL"], workdir)
+        results = measure(args, binary, env["RADICALE_URL"], env["RADICALE_AB_ALICE"], workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         benchlib.backends("stop", ["radicale"], STATE, PORTS)
