@@ -114,41 +114,38 @@ final class PushSubscriptions: Service, Sendable {
         let update = try arguments.object("update") ?? [:]
         let destroy = try arguments.stringArray("destroy") ?? []
         try arguments.finish()
-        var created: JSONObject = [:]
-        var notCreated: JSONObject = [:]
+        var created: [String: JSONObject] = [:]
+        var notCreated: [String: SetError] = [:]
         for (creationId, value) in create.sorted(by: { $0.key < $1.key }) {
             do throws(SetError) {
                 guard case .object(let object) = value else { throw SetError.invalidProperties([], "Not an object.") }
-                created[creationId] = .object(try await self.create(object, user: context.caller))
+                created[creationId] = try await self.create(object, user: context.caller)
             } catch {
-                notCreated[creationId] = error.json
+                notCreated[creationId] = error
             }
         }
-        var updated: JSONObject = [:]
-        var notUpdated: JSONObject = [:]
+        var updated: [String: JSONObject] = [:]
+        var notUpdated: [String: SetError] = [:]
         for (id, value) in update.sorted(by: { $0.key < $1.key }) {
             do throws(SetError) {
                 guard case .object(let patch) = value else { throw SetError.invalidPatch("Not a PatchObject.") }
-                updated[id] = .object(try self.update(id, patch: patch, user: context.caller))
+                updated[id] = try self.update(id, patch: patch, user: context.caller)
             } catch {
-                notUpdated[id] = error.json
+                notUpdated[id] = error
             }
         }
-        var destroyed: [JSONValue] = []
-        var notDestroyed: JSONObject = [:]
+        var destroyed: [String] = []
+        var notDestroyed: [String: SetError] = [:]
         for id in destroy {
             if remove(id, owner: context.caller.username) {
-                destroyed.append(.string(id))
+                destroyed.append(id)
             } else {
-                notDestroyed[id] = SetError.notFound().json
+                notDestroyed[id] = SetError.notFound()
             }
         }
-        func orNull(_ object: JSONObject) -> JSONValue { object.isEmpty ? .null : .object(object) }
-        return [
-            "created": orNull(created), "updated": orNull(updated),
-            "destroyed": destroyed.isEmpty ? .null : .array(destroyed), "notCreated": orNull(notCreated),
-            "notUpdated": orNull(notUpdated), "notDestroyed": orNull(notDestroyed),
-        ]
+        return SetResponse.results(
+            created: created, updated: updated, destroyed: destroyed, notCreated: notCreated,
+            notUpdated: notUpdated, notDestroyed: notDestroyed)
     }
 
     private func create(_ object: JSONObject, user: GatewayUser) async throws(SetError) -> JSONObject {
@@ -291,14 +288,14 @@ final class PushSubscriptions: Service, Sendable {
             }
             body = encrypted
         }
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "TTL", value: "86400")
+        if encryption != nil { request.headers.add(name: "Content-Encoding", value: "aes128gcm") }
+        request.body = .bytes(ByteBuffer(data: body))
         var delay: Duration = .seconds(1)
         for attempt in 1...3 {
-            var request = HTTPClientRequest(url: url)
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.headers.add(name: "TTL", value: "86400")
-            if encryption != nil { request.headers.add(name: "Content-Encoding", value: "aes128gcm") }
-            request.body = .bytes(ByteBuffer(data: body))
             // Checked again at each try: what the host name resolves to may have changed since the
             // subscription was created.
             let target: PushURLPolicy.Target

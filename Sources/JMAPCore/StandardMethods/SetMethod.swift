@@ -125,10 +125,23 @@ public struct SetResponse: Sendable, Hashable {
     }
 
     public var arguments: JSONObject {
-        [
+        Self.results(
+            created: created, updated: updated, destroyed: destroyed, notCreated: notCreated,
+            notUpdated: notUpdated, notDestroyed: notDestroyed
+        ).merging([
             "accountId": .string(accountId),
             "oldState": JSONValue(oldState, JSONValue.string),
             "newState": .string(newState),
+        ]) { _, state in state }
+    }
+
+    /// The six outcome members of a /set response, empty ones as `null`; on their own for
+    /// PushSubscription/set, which has no account and no state (RFC 8620 §7.2.2).
+    public static func results(
+        created: [String: JSONObject], updated: [String: JSONObject], destroyed: [String],
+        notCreated: [String: SetError], notUpdated: [String: SetError], notDestroyed: [String: SetError]
+    ) -> JSONObject {
+        [
             "created": .nonEmpty(created.mapValues(JSONValue.object)),
             "updated": .nonEmpty(updated.mapValues { $0.isEmpty ? .null : .object($0) }),
             "destroyed": destroyed.isEmpty ? .null : JSONValue(destroyed),
